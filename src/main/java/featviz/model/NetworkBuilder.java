@@ -1,0 +1,235 @@
+package featviz.model;
+
+import featviz.UsageException;
+import featviz.model.op.Activation;
+import featviz.model.op.Chain;
+import featviz.model.op.ChannelAffine;
+import featviz.model.op.Concat;
+import featviz.model.op.Conv2d;
+import featviz.model.op.Dense;
+import featviz.model.op.ElementWise;
+import featviz.model.op.GlobalPool;
+import featviz.model.op.Identity;
+import featviz.model.op.Op;
+import featviz.model.op.Pool2d;
+import featviz.model.op.Relu;
+import featviz.model.op.Reshape;
+import featviz.model.op.ZeroPad;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Turns a DL4J network structure plus its weights into a {@link Network}, keeping only the vertices the
+ * named targets depend on: nothing past the target layers is ever built or computed.
+ */
+public final class NetworkBuilder {
+    private NetworkBuilder() {
+    }
+
+    public static Network build(GraphSpec spec, WeightSource weights, Collection<String> targets, DataType dataType) {
+        Set<String> needed = ancestors(spec, targets);
+        List<Network.Node> nodes = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
+        for (GraphSpec.Vertex v : spec.vertices()) {
+            if (!needed.contains(v.name())) {
+                continue;
+            }
+            int[] inputs = v.inputs().stream().mapToInt(index::get).toArray();
+            Op op = v.name().equals(spec.inputName()) ? new Identity("input") : opFor(v, weights, dataType);
+            index.put(v.name(), nodes.size());
+            nodes.add(new Network.Node(v.name(), op, inputs));
+        }
+        return new Network(nodes, dataType);
+    }
+
+    private static Set<String> ancestors(GraphSpec spec, Collection<String> targets) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(targets);
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (seen.add(name)) {
+                GraphSpec.Vertex v = spec.vertex(name);
+                if (v == null) {
+                    throw new IllegalArgumentException("no vertex " + name);
+                }
+                todo.addAll(v.inputs());
+            }
+        }
+        return seen;
+    }
+
+    private static Op opFor(GraphSpec.Vertex v, WeightSource weights, DataType dt) {
+        List<Op> ops = new ArrayList<>();
+        if (v.preProcessor() != null) {
+            ops.add(preprocessorOp(v, v.preProcessor()));
+        }
+        if (v.layer() != null) {
+            layerOps(v, v.layer(), weights, dt, ops);
+        } else if (v.graphVertex() instanceof ElementWiseVertex ew) {
+            ops.add(switch (ew.getOp()) {
+                case Add -> new ElementWise(ElementWise.Kind.ADD);
+                case Subtract -> new ElementWise(ElementWise.Kind.SUBTRACT);
+                case Average -> new ElementWise(ElementWise.Kind.AVERAGE);
+                default -> throw unsupported(v, "element-wise " + ew.getOp());
+            });
+        } else if (v.graphVertex() instanceof MergeVertex) {
+            ops.add(new Concat());
+        } else if (v.graphVertex() instanceof PreprocessorVertex pv) {
+            ops.add(preprocessorOp(v, pv.getPreProcessor()));
+        } else if (!(v.graphVertex() instanceof LayerVertex)) {
+            throw unsupported(v, v.typeName());
+        }
+        if (ops.isEmpty()) {
+            return new Identity(v.typeName());
+        }
+        return ops.size() == 1 ? ops.get(0) : new Chain(ops);
+    }
+
+    private static void layerOps(GraphSpec.Vertex v, Layer layer, WeightSource w, DataType dt, List<Op> ops) {
+        Class<?> type = layer.getClass();
+        if (type == ConvolutionLayer.class) {
+            ConvolutionLayer c = (ConvolutionLayer) layer;
+            requireNchw(v, c.getCnn2dDataFormat());
+            long[] k = {c.getKernelSize()[0], c.getKernelSize()[1]};
+            INDArray weights = param(v, w, "W", dt, c.getNOut(), c.getNIn(), k[0], k[1]);
+            INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
+            ops.add(new Conv2d(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
+                    c.getConvolutionMode() == ConvolutionMode.Same));
+            activation(c.getActivationFn(), ops);
+        } else if (type == SubsamplingLayer.class) {
+            SubsamplingLayer s = (SubsamplingLayer) layer;
+            requireNchw(v, s.getCnn2dDataFormat());
+            Pool2d.Kind kind = switch (s.getPoolingType()) {
+                case MAX -> Pool2d.Kind.MAX;
+                case AVG -> Pool2d.Kind.AVG;
+                default -> throw unsupported(v, s.getPoolingType() + " pooling");
+            };
+            ops.add(new Pool2d(kind, s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(),
+                    s.getConvolutionMode() == ConvolutionMode.Same, s.isAvgPoolIncludePadInDivisor()));
+        } else if (type == BatchNormalization.class) {
+            ops.add(batchNorm(v, (BatchNormalization) layer, w, dt));
+        } else if (type == ActivationLayer.class) {
+            activation(((ActivationLayer) layer).getActivationFn(), ops);
+        } else if (type == DenseLayer.class || type == OutputLayer.class) {
+            org.deeplearning4j.nn.conf.layers.FeedForwardLayer d = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
+            boolean hasBias = type == DenseLayer.class ? ((DenseLayer) d).hasBias() : ((OutputLayer) d).hasBias();
+            INDArray weights = param(v, w, "W", dt, d.getNIn(), d.getNOut());
+            INDArray bias = hasBias ? param(v, w, "b", dt, 1, d.getNOut()) : null;
+            ops.add(new Dense(weights, bias));
+            activation(((BaseLayer) d).getActivationFn(), ops);
+        } else if (type == DropoutLayer.class) {
+            ops.add(new Identity("dropout"));
+        } else if (type == ZeroPaddingLayer.class) {
+            ops.add(new ZeroPad(((ZeroPaddingLayer) layer).getPadding()));
+        } else if (type == GlobalPoolingLayer.class) {
+            GlobalPoolingLayer g = (GlobalPoolingLayer) layer;
+            if (g.getPoolingType() != PoolingType.MAX && g.getPoolingType() != PoolingType.AVG) {
+                throw unsupported(v, g.getPoolingType() + " global pooling");
+            }
+            ops.add(new GlobalPool(g.getPoolingType() == PoolingType.MAX));
+        } else {
+            throw unsupported(v, type.getSimpleName());
+        }
+    }
+
+    private static Op batchNorm(GraphSpec.Vertex v, BatchNormalization bn, WeightSource w, DataType dt) {
+        requireNchw(v, bn.getCnn2DFormat());
+        long n = bn.getNOut();
+        INDArray mean = param(v, w, "mean", dt, 1, n);
+        INDArray var = w.param(v, "var", new long[] {1, n});
+        if (var == null) {
+            INDArray log10std = param(v, w, "log10stdev", dt, 1, n);
+            INDArray std = Transforms.pow(log10std.castTo(dt).mul(0).add(10.0), log10std.castTo(dt), true);
+            var = std.mul(std);
+        }
+        var = var.castTo(dt);
+        INDArray gamma;
+        INDArray beta;
+        if (bn.isLockGammaBeta()) {
+            gamma = mean.mul(0).add(bn.getGamma());
+            beta = mean.mul(0).add(bn.getBeta());
+        } else {
+            gamma = param(v, w, "gamma", dt, 1, n);
+            beta = param(v, w, "beta", dt, 1, n);
+        }
+        // Inference-mode BN: y = gamma (x - mean) / sqrt(var + eps) + beta = x * scale + shift.
+        INDArray scale = gamma.div(Transforms.sqrt(var.add(bn.getEps()), true));
+        INDArray shift = beta.sub(mean.mul(scale));
+        return new ChannelAffine(scale, shift, "batchnorm");
+    }
+
+    private static void activation(IActivation fn, List<Op> ops) {
+        if (fn == null || fn instanceof ActivationIdentity) {
+            return;
+        }
+        if (fn instanceof ActivationReLU relu && relu.toString().equals(new ActivationReLU().toString())) {
+            ops.add(new Relu());
+        } else {
+            ops.add(new Activation(fn));
+        }
+    }
+
+    private static Op preprocessorOp(GraphSpec.Vertex v, InputPreProcessor pre) {
+        if (pre instanceof CnnToFeedForwardPreProcessor c) {
+            requireNchw(v, c.getFormat());
+            return Reshape.flatten();
+        }
+        if (pre instanceof FeedForwardToCnnPreProcessor f) {
+            return new Reshape(f.getNumChannels(), f.getInputHeight(), f.getInputWidth());
+        }
+        throw unsupported(v, pre.getClass().getSimpleName());
+    }
+
+    private static INDArray param(GraphSpec.Vertex v, WeightSource w, String key, DataType dt, long... shape) {
+        INDArray p = w.param(v, key, shape);
+        if (p == null) {
+            throw new IllegalStateException("layer " + v.name() + " has no parameter " + key);
+        }
+        return p.castTo(dt);
+    }
+
+    private static void requireNchw(GraphSpec.Vertex v, CNN2DFormat format) {
+        if (format != null && format != CNN2DFormat.NCHW) {
+            throw unsupported(v, "channels-last (NHWC) layout");
+        }
+    }
+
+    private static UsageException unsupported(GraphSpec.Vertex v, String what) {
+        return new UsageException("layer " + v.name() + " uses " + what
+                + ", which featviz cannot differentiate yet; choose a layer before it");
+    }
+}

@@ -1,0 +1,52 @@
+package featviz.model.op;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** DL4J's ElementWiseVertex for the linear cases: the residual add of ResNets, subtract and average. */
+public final class ElementWise implements Op {
+    public enum Kind { ADD, SUBTRACT, AVERAGE }
+
+    private final Kind kind;
+    private int arity;
+
+    public ElementWise(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public INDArray forward(INDArray... in) {
+        arity = in.length;
+        INDArray out = in[0].dup();
+        for (int i = 1; i < in.length; i++) {
+            if (kind == Kind.SUBTRACT) {
+                out.subi(in[i]);
+            } else {
+                out.addi(in[i]);
+            }
+        }
+        if (kind == Kind.AVERAGE) {
+            out.divi(in.length);
+        }
+        return out;
+    }
+
+    @Override
+    public INDArray[] backward(INDArray gradOut) {
+        INDArray[] grads = new INDArray[arity];
+        for (int i = 0; i < arity; i++) {
+            INDArray g = gradOut.dup();
+            if (kind == Kind.AVERAGE) {
+                g.divi(arity);
+            } else if (kind == Kind.SUBTRACT && i > 0) {
+                g.negi();
+            }
+            grads[i] = g;
+        }
+        return grads;
+    }
+
+    @Override
+    public String describe() {
+        return kind.name().toLowerCase();
+    }
+}
