@@ -76,6 +76,34 @@ public final class NetworkBuilder {
         return new Network(nodes, dataType);
     }
 
+    /**
+     * Whether featviz can differentiate through this vertex itself (its inputs aside). Builds the vertex's
+     * ops over uninitialised parameter arrays, which costs no weights and keeps one list of what is supported.
+     */
+    public static boolean supports(GraphSpec.Vertex v, GraphSpec spec) {
+        if (v.name().equals(spec.inputName())) {
+            return true;
+        }
+        try {
+            opFor(v, SHAPES_ONLY, DataType.FLOAT);
+            return true;
+        } catch (UsageException e) {
+            return false;
+        }
+    }
+
+    private static final WeightSource SHAPES_ONLY = new WeightSource() {
+        @Override
+        public INDArray param(GraphSpec.Vertex vertex, String key, long[] shape) {
+            return org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, shape);
+        }
+
+        @Override
+        public String identity() {
+            return "shapes only";
+        }
+    };
+
     private static Set<String> ancestors(GraphSpec spec, Collection<String> targets) {
         Set<String> seen = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(targets);

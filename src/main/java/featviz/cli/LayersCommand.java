@@ -1,0 +1,82 @@
+package featviz.cli;
+
+import featviz.UsageException;
+import featviz.model.LayerInfo;
+import featviz.model.VisionModel;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code featviz layers}: every layer of a model in network order, with what it outputs. */
+@Command(name = "layers", mixinStandardHelpOptions = true,
+        description = {"List a model's layers in network order: the name to pass to --layer, the DL4J type,",
+            "the output shape for one image (channels x height x width, or units), the channel count",
+            "(the range of --index) and whether featviz can optimise towards it.",
+            "",
+            "Example: featviz layers --model resnet50 --weights random"})
+public final class LayersCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--size", paramLabel = "PX",
+            description = "Image size the output shapes are computed for (default: the model's own, 224 for the zoo).")
+    Integer size;
+
+    @Option(names = "--json", description = "Print one JSON array of {name, type, shape, channels, target} instead of a table.")
+    boolean json;
+
+    @Option(names = "--debug", description = "Print stack traces on errors.")
+    boolean debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        VisionModel model = modelOptions.load(DownloadProgress.forTerminal(spec.commandLine().getErr(), false));
+        int px = size != null ? size : model.inputShape()[1];
+        if (px < 1 || px > 8192) {
+            throw new UsageException("--size must be between 1 and 8192 pixels, not " + px);
+        }
+        List<LayerInfo> layers;
+        try {
+            layers = model.layers(px, px);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new UsageException(model.name() + " cannot take " + px + "x" + px + " images: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (LayerInfo l : layers) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", l.name());
+                row.put("type", l.type());
+                row.put("shape", l.shape());
+                row.put("channels", l.channels());
+                row.put("target", l.target());
+                rows.add(row);
+            }
+            out.println(Json.write(rows));
+        } else {
+            int width = Math.max(5, layers.stream().mapToInt(l -> l.name().length()).max().orElse(5));
+            int typeWidth = Math.max(4, layers.stream().mapToInt(l -> l.type().length()).max().orElse(4));
+            String format = "%-" + width + "s  %-" + typeWidth + "s  %-14s  %8s  %s%n";
+            out.printf(format, "layer", "type", "output", "channels", "target");
+            for (LayerInfo l : layers) {
+                out.printf(format, l.name(), l.type(), l.shapeText(), l.channels(), l.target() ? "yes" : "no");
+            }
+            out.printf("%d layers of %s (%s weights), output shapes at %dx%d%n", layers.size(), model.name(),
+                    model.weightsLabel(), px, px);
+        }
+        out.flush();
+        return 0;
+    }
+}

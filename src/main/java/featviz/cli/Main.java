@@ -1,0 +1,75 @@
+package featviz.cli;
+
+import featviz.RunFailure;
+import featviz.UsageException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code featviz} command: see what a unit of a trained CNN responds to. */
+@Command(name = "featviz",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        subcommands = {MaximizeCommand.class, LayersCommand.class, CommandLine.HelpCommand.class},
+        description = {
+            "Feature visualization for CNNs: gradient ascent on an input image until a chosen unit of a",
+            "trained network (VGG19, ResNet50 or your own DL4J model) is maximally active.",
+            "",
+            "Start with:",
+            "  featviz layers --model vgg19                        list the layers you can visualise",
+            "  featviz maximize --layer block5_conv4 --index 4     render channel 4 of block5_conv4",
+            "",
+            "Exit codes: 0 success, 1 failure while running (e.g. a download), 2 bad usage or input."
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: maximize or layers");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs featviz in this JVM, as the tests do; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, a) -> {
+            String help = e.getCommandLine().getCommandName();
+            String path = e.getCommandLine().getParent() == null ? "featviz" : "featviz " + help;
+            err.println("featviz: " + e.getMessage() + " (see " + path + " --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            Throwable cause = e;
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            int code;
+            if (cause instanceof UsageException) {
+                code = EXIT_USAGE;
+                err.println("featviz: " + cause.getMessage());
+            } else if (cause instanceof RunFailure) {
+                code = EXIT_FAILURE;
+                err.println("featviz: " + cause.getMessage());
+            } else {
+                code = EXIT_FAILURE;
+                err.println("featviz: internal error: " + cause + (debug ? "" : " (run with --debug for details)"));
+            }
+            err.flush();
+            return code;
+        });
+        return cli.execute(args);
+    }
+}

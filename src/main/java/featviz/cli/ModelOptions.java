@@ -1,0 +1,38 @@
+package featviz.cli;
+
+import featviz.model.ModelLoader;
+import featviz.model.Preprocessing;
+import featviz.model.VisionModel;
+import featviz.model.WeightStore;
+import picocli.CommandLine.Option;
+
+/** The options that choose a model, shared by every command that loads one. */
+public final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg19",
+            description = {"vgg19 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J",
+                "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer. Default: ${DEFAULT-VALUE}."})
+    String model;
+
+    @Option(names = "--weights", paramLabel = "imagenet|random",
+            description = {"Zoo models only. imagenet (default) downloads the pretrained weights once and",
+                "caches them (see models/README.md); random uses seeded He-initialised weights with",
+                "the same architecture: for trying featviz offline and for benchmarks."})
+    String weights;
+
+    @Option(names = "--weights-seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of --weights random (default ${DEFAULT-VALUE}); --seed does not change the weights.")
+    long weightsSeed;
+
+    @Option(names = "--preprocess", paramLabel = "caffe|unit|torch|tf",
+            description = {"How an RGB image in [0,1] becomes the network input. Zoo models: caffe (BGR,",
+                "0-255, ImageNet means subtracted), as their weights expect. File models: unit (RGB in",
+                "[0,1], unchanged) unless set; torch = ImageNet mean/std, tf = [-1,1]."})
+    String preprocess;
+
+    VisionModel load(WeightStore.ProgressListener download) {
+        ModelLoader loader = new ModelLoader(WeightStore.fromEnvironment(download));
+        return loader.load(model, weights == null ? null : ModelLoader.parseWeights(weights),
+                preprocess == null ? null : Preprocessing.parse(preprocess), weightsSeed);
+    }
+}

@@ -1,0 +1,134 @@
+package featviz.model;
+
+import featviz.UsageException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A model featviz can visualise: its structure, weights, preprocessing and layer names. Networks are
+ * built from it on demand, truncated after the layers an objective needs.
+ */
+public final class VisionModel {
+    private final String name;
+    private final Function<InputType, GraphSpec> structure;
+    private final WeightSource weights;
+    private final Preprocessing preprocessing;
+    private final int[] inputShape; // C, H, W
+    private final Map<String, String> aliases;
+    private final String weightsLabel;
+    private final Map<Long, GraphSpec> specs = new HashMap<>();
+    private LayerNames names;
+
+    /**
+     * @param structure the graph's structure at a given input type (DL4J infers shapes per input size)
+     * @param weightsLabel what the weights are, for messages and provenance ("imagenet", "random", a file)
+     */
+    public VisionModel(String name, Function<InputType, GraphSpec> structure, WeightSource weights,
+                       Preprocessing preprocessing, int[] inputShape, Map<String, String> aliases, String weightsLabel) {
+        this.name = name;
+        this.structure = structure;
+        this.weights = weights;
+        this.preprocessing = preprocessing;
+        this.inputShape = inputShape.clone();
+        this.aliases = aliases;
+        this.weightsLabel = weightsLabel;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String weightsLabel() {
+        return weightsLabel;
+    }
+
+    public String weightsIdentity() {
+        return weights.identity();
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** Channels, height, width the model was made for. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public GraphSpec spec(int height, int width) {
+        long key = ((long) height << 32) | width;
+        return specs.computeIfAbsent(key,
+                k -> structure.apply(InputType.convolutional(height, width, inputShape[0])));
+    }
+
+    private GraphSpec defaultSpec() {
+        return spec(inputShape[1], inputShape[2]);
+    }
+
+    public LayerNames names() {
+        if (names == null) {
+            names = new LayerNames(defaultSpec().vertices().stream().map(GraphSpec.Vertex::name).toList(), aliases);
+        }
+        return names;
+    }
+
+    /** The vertex a user's layer name means (Keras names for zoo models), or a UsageException. */
+    public String resolve(String layer) {
+        return names().resolve(layer, name);
+    }
+
+    public String displayName(String vertex) {
+        return names().display(vertex);
+    }
+
+    /** Every vertex in network order, at the given input size. */
+    public List<LayerInfo> layers(int height, int width) {
+        GraphSpec spec = spec(height, width);
+        List<LayerInfo> rows = new ArrayList<>();
+        Map<String, Boolean> reachable = new HashMap<>();
+        for (GraphSpec.Vertex v : spec.vertices()) {
+            boolean ok = NetworkBuilder.supports(v, spec) && v.inputs().stream().allMatch(reachable::get);
+            reachable.put(v.name(), ok);
+            if (v.name().equals(spec.inputName())) {
+                continue;
+            }
+            rows.add(new LayerInfo(displayName(v.name()), v.typeName(), shapeOf(v.outputType()), ok));
+        }
+        return rows;
+    }
+
+    /** Output shape of a vertex for one image: (C, H, W) or (N). */
+    public long[] outputShape(String vertex, int height, int width) {
+        GraphSpec.Vertex v = spec(height, width).vertex(vertex);
+        if (v == null) {
+            throw new UsageException("no layer " + vertex + " in " + name);
+        }
+        return shapeOf(v.outputType());
+    }
+
+    private static long[] shapeOf(InputType t) {
+        if (t == null) {
+            return new long[0];
+        }
+        if (t instanceof InputType.InputTypeConvolutional c) {
+            return new long[] {c.getChannels(), c.getHeight(), c.getWidth()};
+        }
+        if (t instanceof InputType.InputTypeFeedForward f) {
+            return new long[] {f.getSize()};
+        }
+        return t.getShape(false);
+    }
+
+    /** A network truncated after the given vertices, taking RGB images in [0, 1]. */
+    public ImageNetwork network(Collection<String> vertices, DataType dataType, int height, int width) {
+        GraphSpec spec = spec(height, width);
+        Network net = NetworkBuilder.build(spec, weights, vertices, dataType);
+        return new ImageNetwork(net, preprocessing, inputShape[0], List.copyOf(vertices));
+    }
+}
