@@ -46,12 +46,7 @@ public final class LayersCommand implements Callable<Integer> {
         if (px < 1 || px > 8192) {
             throw new UsageException("--size must be between 1 and 8192 pixels, not " + px);
         }
-        List<LayerInfo> layers;
-        try {
-            layers = model.layers(px, px);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new UsageException(model.name() + " cannot take " + px + "x" + px + " images: " + e.getMessage());
-        }
+        List<LayerInfo> layers = model.layers(px, px);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();

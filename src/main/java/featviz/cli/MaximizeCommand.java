@@ -1,6 +1,7 @@
 package featviz.cli;
 
 import featviz.UsageException;
+import featviz.io.AtomicFiles;
 import featviz.io.ImageFiles;
 import featviz.io.PngWriter;
 import featviz.model.ImageNetwork;
@@ -117,14 +118,14 @@ public final class MaximizeCommand implements Callable<Integer> {
         String layerName = layer != null ? layer : defaultLayer(model);
         String vertex = model.resolve(layerName);
         int px = size != null ? size : model.inputShape()[1];
-        long[] shape = outputShape(model, vertex, layerName, px);
+        long[] shape = model.outputShape(vertex, px, px);
         if (index < 0 || index >= shape[0]) {
             throw new UsageException("--index " + index + " is out of range: " + layerName + " has " + shape[0]
                     + " channels (0-" + (shape[0] - 1) + ")");
         }
         Path out = output != null ? output
                 : Path.of(String.format(Locale.ROOT, "%s_%s_%d.png", model.name(), layerName.replaceAll("[^A-Za-z0-9._-]", "_"), index));
-        PngWriter.checkWritable(out);
+        AtomicFiles.requireWritableDirectory(out); // fail before hours of work, not after
 
         INDArray startImage = startFile != null ? ImageFiles.read(startFile, px)
                 : startKind.equals("noise") ? noise(seed, px) : Nd4j.valueArrayOf(new long[] {1, 3, px, px}, 0.5f);
@@ -197,15 +198,6 @@ public final class MaximizeCommand implements Callable<Integer> {
             throw new UsageException("--layer is required for file models; featviz layers --model PATH lists them");
         }
         return zoo.defaultLayer();
-    }
-
-    private static long[] outputShape(VisionModel model, String vertex, String layerName, int px) {
-        try {
-            return model.outputShape(vertex, px, px);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new UsageException(model.name() + " cannot take " + px + "x" + px + " images up to " + layerName
-                    + " (" + e.getMessage().lines().findFirst().orElse("") + "); choose another --size");
-        }
     }
 
     /** Uniform noise in [0.4, 0.6], drawn in plain Java so it is the same on every backend. */

@@ -1,6 +1,7 @@
 package featviz.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +67,14 @@ public final class GraphSpec {
         // DL4J's type inference adds missing preprocessors and sets nIn as it goes: work on a copy.
         conf = conf.clone();
         String input = conf.getNetworkInputs().get(0);
-        Map<String, InputType> types = conf.getLayerActivationTypes(true, false, inputType);
+        Map<String, InputType> types = new HashMap<>();
+        types.put(input, inputType);
         Map<String, Vertex> ordered = new LinkedHashMap<>();
         ordered.put(input, new Vertex(input, List.of(), null, null, null, -1, inputType));
         // Kahn's algorithm over the configuration's (insertion-ordered) vertices keeps the order the
         // network was written in wherever the graph allows it.
         Map<String, List<String>> inputs = conf.getVertexInputs();
+        int layerIndex = -1;
         boolean progress = true;
         while (progress) {
             progress = false;
@@ -86,29 +89,121 @@ public final class GraphSpec {
                 }
                 GraphVertex gv = e.getValue();
                 Layer layer = gv instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+                if (layer != null) {
+                    layerIndex++;
+                }
+                InputType type = outputType(gv, in.stream().map(types::get).toList(), layerIndex);
+                types.put(name, type);
                 InputPreProcessor pre = gv instanceof LayerVertex lv ? lv.getPreProcessor() : null;
-                ordered.put(name, new Vertex(name, List.copyOf(in), layer, pre, gv, -1, types.get(name)));
+                ordered.put(name, new Vertex(name, List.copyOf(in), layer, pre, gv, -1, type));
                 progress = true;
             }
         }
         return new GraphSpec(input, ordered);
     }
 
+    /**
+     * A vertex's output type for the given input types, as DL4J's own type inference computes it (adding
+     * the preprocessor DL4J would add), or null where the input is too small for the vertex or unknown: a
+     * network can then still be used up to the layers that do fit.
+     */
+    private static InputType outputType(GraphVertex gv, List<InputType> in, int layerIndex) {
+        if (in.stream().anyMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        try {
+            if (gv instanceof LayerVertex lv) {
+                Layer l = lv.getLayerConf().getLayer();
+                if (isImageToFlatToImage(lv.getPreProcessor(), in.get(0))) {
+                    lv.setPreProcessor(null);
+                }
+                if (lv.getPreProcessor() == null) {
+                    lv.setPreProcessor(l.getPreProcessorForInputType(in.get(0)));
+                }
+                InputType afterPre = lv.getPreProcessor() == null ? in.get(0) : lv.getPreProcessor().getOutputType(in.get(0));
+                if (!fits(l, afterPre)) {
+                    return null;
+                }
+                l.setNIn(afterPre, false);
+            }
+            return nonEmpty(gv.getOutputType(layerIndex, in.toArray(new InputType[0])));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** DL4J happily computes 0x0 outputs for windows larger than their input; those do not exist. */
+    private static InputType nonEmpty(InputType t) {
+        if (t instanceof InputType.InputTypeConvolutional c && (c.getHeight() < 1 || c.getWidth() < 1)) {
+            return null;
+        }
+        return t;
+    }
+
+    /**
+     * Whether a layer with fixed weights can take this input: a dense layer after a flatten takes one size
+     * of image only (VGG19's fc1 wants 7x7x512, i.e. 224x224 images), a convolution one channel count.
+     */
+    private static boolean fits(Layer layer, InputType in) {
+        if (!(layer instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) || ff.getNIn() <= 0) {
+            return true;
+        }
+        if (in instanceof InputType.InputTypeConvolutional c) {
+            return c.getChannels() == ff.getNIn();
+        }
+        if (in instanceof InputType.InputTypeFeedForward f) {
+            return f.getSize() == ff.getNIn();
+        }
+        return true;
+    }
+
+    /**
+     * A FeedForwardToCnn preprocessor fed an image already: the zoo's VGG19 declares a flat input and
+     * reshapes it to 3x224x224, which would pin the input size. Images pass through unchanged instead.
+     */
+    private static boolean isImageToFlatToImage(InputPreProcessor pre, InputType in) {
+        return pre instanceof org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor
+                && in instanceof InputType.InputTypeConvolutional;
+    }
+
     public static GraphSpec of(MultiLayerConfiguration conf, InputType inputType) {
         conf = conf.clone();
-        List<InputType> types = conf.getLayerActivationTypes(inputType);
         Map<String, Vertex> ordered = new LinkedHashMap<>();
         String input = "input";
         ordered.put(input, new Vertex(input, List.of(), null, null, null, -1, inputType));
         String previous = input;
+        InputType type = inputType;
         List<NeuralNetConfiguration> confs = conf.getConfs();
         for (int i = 0; i < confs.size(); i++) {
             Layer layer = confs.get(i).getLayer();
+            InputPreProcessor pre = conf.getInputPreProcess(i);
+            if (isImageToFlatToImage(pre, type)) {
+                pre = null;
+            }
+            if (pre == null && type != null) {
+                pre = layer.getPreProcessorForInputType(type);
+            }
+            type = layerOutputType(layer, pre, type, i);
             String name = layer.getLayerName() != null ? layer.getLayerName() : String.valueOf(i);
-            ordered.put(name, new Vertex(name, List.of(previous), layer, conf.getInputPreProcess(i), null, i,
-                    types.get(i)));
+            ordered.put(name, new Vertex(name, List.of(previous), layer, pre, null, i, type));
             previous = name;
         }
         return new GraphSpec(input, ordered);
+    }
+
+    private static InputType layerOutputType(Layer layer, InputPreProcessor pre, InputType in, int index) {
+        if (in == null) {
+            return null;
+        }
+        try {
+            InputType afterPre = pre == null ? in : pre.getOutputType(in);
+            if (!fits(layer, afterPre)) {
+                return null;
+            }
+            layer.setNIn(afterPre, false);
+            return nonEmpty(layer.getOutputType(index, afterPre));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -10,6 +10,9 @@ public record LayerInfo(String name, String type, long[] shape, boolean target) 
     }
 
     public String shapeText() {
+        if (shape.length == 0) {
+            return "(not at this size)";
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             sb.append(i == 0 ? "" : "x").append(shape[i]);

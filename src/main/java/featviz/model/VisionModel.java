@@ -93,7 +93,8 @@ public final class VisionModel {
         List<LayerInfo> rows = new ArrayList<>();
         Map<String, Boolean> reachable = new HashMap<>();
         for (GraphSpec.Vertex v : spec.vertices()) {
-            boolean ok = NetworkBuilder.supports(v, spec) && v.inputs().stream().allMatch(reachable::get);
+            boolean ok = v.outputType() != null && NetworkBuilder.supports(v, spec)
+                    && v.inputs().stream().allMatch(reachable::get);
             reachable.put(v.name(), ok);
             if (v.name().equals(spec.inputName())) {
                 continue;
@@ -108,6 +109,10 @@ public final class VisionModel {
         GraphSpec.Vertex v = spec(height, width).vertex(vertex);
         if (v == null) {
             throw new UsageException("no layer " + vertex + " in " + name);
+        }
+        if (v.outputType() == null) {
+            throw new UsageException(name + " cannot take " + height + "x" + width + " images up to "
+                    + displayName(vertex) + " (a layer on the way does not fit that size); choose another --size");
         }
         return shapeOf(v.outputType());
     }
