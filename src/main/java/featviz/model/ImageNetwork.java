@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sits in front of the network, inside the differentiable path.
  */
 public final class ImageNetwork {
+    /** The key under which {@link #forward} also returns the image, and {@link #backward} takes its gradient. */
+    public static final String IMAGE = "(image)";
+
     private final Network network;
     private final Preprocessing preprocessing;
     private final long inputChannels;
@@ -26,15 +29,27 @@ public final class ImageNetwork {
         return network;
     }
 
-    /** Activations of the vertices this network was truncated for, keyed by vertex name. */
+    /**
+     * Activations of the vertices this network was truncated for, keyed by vertex name, plus the image
+     * itself under {@link #IMAGE} (for image penalties such as total variation).
+     */
     public Map<String, INDArray> forward(INDArray image) {
         INDArray input = preprocessing.forward(image.castTo(network.dataType()), inputChannels);
-        return new LinkedHashMap<>(network.forward(input, taps));
+        Map<String, INDArray> acts = new LinkedHashMap<>(network.forward(input, taps));
+        acts.put(IMAGE, image);
+        return acts;
     }
 
-    /** d objective / d image, from d objective / d activation at some of the tapped vertices. */
+    /** d objective / d image, from d objective / d activation at some of the tapped vertices (and at {@link #IMAGE}). */
     public INDArray backward(Map<String, INDArray> gradients) {
-        return preprocessing.backward(network.backward(gradients), inputChannels);
+        Map<String, INDArray> layerGrads = new LinkedHashMap<>(gradients);
+        INDArray direct = layerGrads.remove(IMAGE);
+        INDArray grad = layerGrads.isEmpty() ? null
+                : preprocessing.backward(network.backward(layerGrads), inputChannels);
+        if (direct == null) {
+            return grad;
+        }
+        return grad == null ? direct.castTo(network.dataType()) : grad.addi(direct.castTo(grad.dataType()));
     }
 
     /** Lets go of the arrays the last pass kept. */

@@ -133,7 +133,8 @@ public final class VisionModel {
     /** A network truncated after the given vertices, taking RGB images in [0, 1]. */
     public ImageNetwork network(Collection<String> vertices, DataType dataType, int height, int width) {
         GraphSpec spec = spec(height, width);
-        Network net = NetworkBuilder.build(spec, weights, vertices, dataType);
-        return new ImageNetwork(net, preprocessing, inputShape[0], List.copyOf(vertices));
+        List<String> layers = vertices.stream().filter(v -> !v.equals(ImageNetwork.IMAGE)).toList();
+        Network net = NetworkBuilder.build(spec, weights, layers, dataType);
+        return new ImageNetwork(net, preprocessing, inputShape[0], layers);
     }
 }

@@ -4,7 +4,10 @@ import featviz.model.ImageNetwork;
 import featviz.objective.Objective;
 import featviz.optim.Optimizer;
 import featviz.param.ImageParam;
+import featviz.transform.Transform;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -31,12 +34,25 @@ public final class Renderer {
     private final Objective objective;
     private final ImageParam param;
     private final Optimizer optimizer;
+    private final List<Transform> transforms;
+    private final SplittableRandom random;
 
     public Renderer(ImageNetwork network, Objective objective, ImageParam param, Optimizer optimizer) {
+        this(network, objective, param, optimizer, List.of(), 0);
+    }
+
+    /**
+     * @param transforms applied in order to the image before the network sees it, every step
+     * @param seed seeds the transforms' random draws, so a render is reproducible
+     */
+    public Renderer(ImageNetwork network, Objective objective, ImageParam param, Optimizer optimizer,
+                    List<Transform> transforms, long seed) {
         this.network = network;
         this.objective = objective;
         this.param = param;
         this.optimizer = optimizer;
+        this.transforms = List.copyOf(transforms);
+        this.random = new SplittableRandom(seed);
     }
 
     public RenderResult run(int steps, RenderListener listener) {
@@ -68,9 +84,15 @@ public final class Renderer {
     /** One step: forward, objective, backward to the parameters, update. Returns the objective before the update. */
     private Objective.Evaluation ascend() {
         INDArray image = param.image();
+        for (Transform t : transforms) {
+            image = t.forward(image, random);
+        }
         Map<String, INDArray> activations = network.forward(image);
         Objective.Evaluation eval = objective.evaluate(activations);
         INDArray gradImage = network.backward(eval.gradients());
+        for (int i = transforms.size() - 1; i >= 0; i--) {
+            gradImage = transforms.get(i).backward(gradImage);
+        }
         optimizer.step(param.parameters(), param.backward(gradImage).castTo(param.parameters().dataType()));
         param.afterStep();
         return eval;
