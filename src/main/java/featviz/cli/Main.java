@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "featviz",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        subcommands = {MaximizeCommand.class, LayersCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MaximizeCommand.class, LayersCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Feature visualization for CNNs: gradient ascent on an input image until a chosen unit of a",
             "trained network (VGG19, ResNet50 or your own DL4J model) is maximally active.",

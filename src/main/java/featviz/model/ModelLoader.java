@@ -63,7 +63,11 @@ public final class ModelLoader {
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), new RandomWeights(seed), pre,
                     zoo.inputShape(), zoo.randomGraphAliases(), "random");
         }
-        Path file = store.fetch(zoo.imagenetWeights());
+        return pretrained(zoo, store.fetch(zoo.imagenetWeights()), pre);
+    }
+
+    /** A zoo model from its pretrained file, whose vertices already carry the Keras names users type. */
+    static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre) {
         ComputationGraph graph = restoreGraph(file);
         String identity = "imagenet " + zoo.imagenetWeights().fileName() + " adler32:" + zoo.imagenetWeights().adler32();
         return new VisionModel(zoo.name(), type -> GraphSpec.of(graph.getConfiguration(), type),

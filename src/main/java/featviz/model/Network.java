@@ -28,6 +28,8 @@ public final class Network {
     private final Map<String, Integer> index = new HashMap<>();
     private final DataType dataType;
     private final INDArray[] outputs;
+    private long[] forwardNanos; // per node, when profiling
+    private long[] backwardNanos;
 
     Network(List<Node> nodes, DataType dataType) {
         this.nodes = List.copyOf(nodes);
@@ -59,7 +61,11 @@ public final class Network {
             for (int k = 0; k < in.length; k++) {
                 in[k] = outputs[node.inputs()[k]];
             }
+            long t0 = forwardNanos == null ? 0 : System.nanoTime();
             outputs[i] = node.op().forward(in);
+            if (forwardNanos != null) {
+                forwardNanos[i] += System.nanoTime() - t0;
+            }
         }
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String tap : taps) {
@@ -85,7 +91,11 @@ public final class Network {
                 continue;
             }
             Node node = nodes.get(i);
+            long t0 = backwardNanos == null ? 0 : System.nanoTime();
             INDArray[] inGrads = node.op().backward(grads[i]);
+            if (backwardNanos != null) {
+                backwardNanos[i] += System.nanoTime() - t0;
+            }
             for (int k = 0; k < inGrads.length; k++) {
                 int j = node.inputs()[k];
                 grads[j] = accumulate(grads[j], inGrads[k]);
@@ -95,6 +105,23 @@ public final class Network {
             throw new IllegalStateException("the objective does not depend on the input");
         }
         return grads[0];
+    }
+
+    /** Starts accumulating the time each node's forward and backward pass takes (for the benchmark). */
+    public void startProfiling() {
+        forwardNanos = new long[nodes.size()];
+        backwardNanos = new long[nodes.size()];
+    }
+
+    /** Accumulated forward and backward nanoseconds per node, in node order; empty when not profiling. */
+    public Map<String, long[]> profile() {
+        Map<String, long[]> result = new LinkedHashMap<>();
+        if (forwardNanos != null) {
+            for (int i = 1; i < nodes.size(); i++) {
+                result.put(nodes.get(i).name(), new long[] {forwardNanos[i], backwardNanos[i]});
+            }
+        }
+        return result;
     }
 
     /** Forgets the arrays the last pass kept for its backward pass. */

@@ -1,0 +1,153 @@
+package featviz.cli;
+
+import featviz.UsageException;
+import featviz.bench.Flops;
+import featviz.bench.ProcessStats;
+import featviz.model.ImageNetwork;
+import featviz.model.VisionModel;
+import featviz.objective.ChannelObjective;
+import featviz.objective.Objective;
+import featviz.optim.Adam;
+import featviz.param.PixelParam;
+import featviz.render.Renderer;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code featviz bench}: the cost of one gradient-ascent step (forward to the layer, backward to the
+ * input, update) on random weights, as the render loop runs it.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time gradient-ascent steps on a zoo model with random weights and print ms per step",
+            "(median after warm-up), ms per image, GFLOP/s, peak RSS and the time from process start to",
+            "the first step. One workload per run, so peak RSS belongs to it; bench/run.sh runs the whole",
+            "table against PyTorch.",
+            "",
+            "Example: featviz bench --model resnet50 --batch 8 --steps 10"})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--layer", paramLabel = "NAME",
+            description = "Target layer. Default: vgg19 block5_conv4, resnet50 its last block (activation_49).")
+    String layer;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "224", description = "Image size. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--profile", description = "Also print the time of each layer's forward and backward pass.")
+    boolean profile;
+
+    @Option(names = "--json", description = "One JSON object on stdout instead of a line of text.")
+    boolean json;
+
+    @Option(names = "--debug", description = "Print stack traces on errors.")
+    boolean debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (modelOptions.weights == null) {
+            modelOptions.weights = "random";
+        }
+        if (batch < 1 || steps < 1 || warmup < 0 || size < 8) {
+            throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
+        }
+        VisionModel model = modelOptions.load(featviz.model.WeightStore.ProgressListener.NONE);
+        String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49" : "block5_conv4";
+        String vertex = model.resolve(layerName);
+        model.outputShape(vertex, size, size);
+        ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);
+        double gflop = 2 * Flops.forward(model.spec(size, size), network.network().nodeNames()) / 1e9;
+
+        INDArray start = MaximizeCommand.noise(0, size).repeat(0, batch).reshape(batch, 3, size, size);
+        Objective objective = new ChannelObjective(vertex, layerName, 0);
+        Renderer renderer = new Renderer(network, objective, new PixelParam(start), new Adam(0.05));
+        long firstStepAt = ProcessStats.uptimeMillis();
+        renderer.run(Math.max(1, warmup), featviz.render.RenderListener.NONE);
+        long rssAfterWarmup = ProcessStats.rss();
+        if (profile) {
+            network.network().startProfiling();
+        }
+        double[] times = new double[steps];
+        renderer.run(steps, new featviz.render.RenderListener() {
+            long last = System.nanoTime();
+
+            @Override
+            public void stepDone(int step, int total, double objectiveValue) {
+                long now = System.nanoTime();
+                times[step - 1] = (now - last) / 1e6;
+                last = now;
+            }
+        });
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", model.name());
+        row.put("layer", layerName);
+        row.put("size", size);
+        row.put("batch", batch);
+        row.put("ms_per_step", median);
+        row.put("ms_per_image", median / batch);
+        row.put("gflop_per_image", gflop);
+        row.put("gflops", gflop * batch / (median / 1e3));
+        row.put("peak_rss_mb", ProcessStats.peakRss() / 1e6);
+        row.put("rss_growth_pct", 100.0 * (ProcessStats.rss() - rssAfterWarmup) / rssAfterWarmup);
+        row.put("start_to_first_step_s", firstStepAt / 1e3);
+        row.put("threads", Runtime.getRuntime().availableProcessors());
+        row.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(row));
+        } else {
+            out.println(String.format(Locale.ROOT,
+                    "%s %s %dpx batch %d: %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
+                            + "RSS growth %.1f%%, first step at %.2f s",
+                    model.name(), layerName, size, batch, median, median / batch, gflop, gflop * batch / (median / 1e3),
+                    ProcessStats.peakRss() / 1e6, row.get("rss_growth_pct"), firstStepAt / 1e3));
+        }
+        if (profile) {
+            printProfile(out, network, model);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void printProfile(PrintWriter out, ImageNetwork network, VisionModel model) {
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>(network.network().profile().entrySet());
+        double total = rows.stream().mapToDouble(e -> e.getValue()[0] + e.getValue()[1]).sum();
+        out.println(String.format(Locale.ROOT, "%-18s %10s %10s %6s", "layer", "fwd ms", "bwd ms", "share"));
+        for (Map.Entry<String, long[]> e : rows) {
+            long[] t = e.getValue();
+            out.println(String.format(Locale.ROOT, "%-18s %10.1f %10.1f %5.1f%%", model.displayName(e.getKey()),
+                    t[0] / 1e6 / steps, t[1] / 1e6 / steps, 100 * (t[0] + t[1]) / total));
+        }
+    }
+}
