@@ -168,4 +168,24 @@ public final class AtomicFiles {
         }
         return InputFiles.describe(e);
     }
+
+    /**
+     * Deletes the temporary files that writes killed mid-way (SIGKILL, power loss) left in {@code dir} and
+     * its sub-directories, down to {@code depth}. Only for a directory this process alone writes to.
+     */
+    public static void removeLeftovers(Path dir, int depth) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir, depth)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.matches("\\..+\\.tmp-[0-9a-f]+") && Files.isRegularFile(p)) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // Leftovers are hidden and harmless; failing to tidy them is no reason to stop.
+        }
+    }
 }
