@@ -85,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);
         double gflop = 2 * Flops.forward(model.spec(size, size), network.network().nodeNames()) / 1e9;
 
-        INDArray start = MaximizeCommand.noise(0, size).repeat(0, batch).reshape(batch, 3, size, size);
+        INDArray start = RenderOptions.uniformNoise(0, size).repeat(0, batch).reshape(batch, 3, size, size);
         Objective objective = new ChannelObjective(vertex, layerName, 0);
         Renderer renderer = new Renderer(network, objective, new PixelParam(start), new Adam(0.05));
         long firstStepAt = ProcessStats.uptimeMillis();

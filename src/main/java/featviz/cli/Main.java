@@ -71,6 +71,13 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
+        try {
+            args = Provenance.expandLike(args);
+        } catch (UsageException e) {
+            err.println("featviz: " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
         return cli.execute(args);
     }
 }

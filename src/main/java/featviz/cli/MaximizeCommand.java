@@ -3,18 +3,24 @@ package featviz.cli;
 import featviz.UsageException;
 import featviz.gallery.Manifest;
 import featviz.io.AtomicFiles;
+import featviz.io.GifWriter;
 import featviz.io.ImageFiles;
 import featviz.io.PngWriter;
 import featviz.model.ImageNetwork;
+import featviz.model.NetworkBuilder;
 import featviz.model.VisionModel;
 import featviz.model.ZooModel;
-import featviz.param.ImageParam;
-import featviz.param.PixelParam;
-import featviz.render.ChannelBatch;
+import featviz.objective.ChannelPerImageObjective;
+import featviz.objective.LayerResolver;
+import featviz.objective.Objective;
+import featviz.objective.ObjectiveParser;
+import featviz.objective.Objectives;
 import featviz.render.ChannelSelection;
 import featviz.render.RenderListener;
 import featviz.render.RenderResult;
+import featviz.render.Renderer;
 import featviz.render.Shard;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,19 +40,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code featviz maximize}: render the images that maximally activate channels of a layer. */
+/** {@code featviz maximize}: render the images that maximally activate channels of a layer, or any objective. */
 @Command(name = "maximize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run gradient ascent on an input image until channel --index of --layer is maximally",
-            "active (its mean activation over all positions), and write the image as a PNG. With several",
-            "channels (--index 0-63, all) it renders --batch channels per pass into a directory, with a",
-            "manifest.json; rerunning the same command resumes where it stopped.",
+        description = {"Run gradient ascent on an input image until channel --index of --layer (its mean",
+            "activation over all positions), or an --objective, is maximal, and write the image as a PNG.",
+            "With several channels (--index 0-63, all) it renders --batch channels per pass into a",
+            "directory, with a manifest.json; rerunning the same command resumes where it stopped.",
             "",
             "Examples:",
             "  featviz maximize --layer block5_conv4 --index 4",
             "  featviz maximize --model resnet50 --layer res4a_branch2a --index 7 --steps 256",
-            "  featviz maximize --layer block3_conv1 --index 0 --optimizer normalized --step-size 0.05",
-            "  featviz maximize --model my-net.zip --layer conv2 --index 3 --size 64 --json",
+            "  featviz maximize --layer block3_conv1 --index 0 --preset tutorial",
+            "  featviz maximize --objective \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\"",
+            "  featviz maximize --objective \"class(predictions:130)\" --thresholds 64,256,512 --animate run.gif",
             "  featviz maximize --layer block5_conv4 --index all --batch 8 --output renders/ --shard 2/4",
+            "  featviz maximize --like vgg19_block5_conv4_4.png --output again.png",
             "",
             "Exit codes: 0 done, 1 failure while running, 2 bad usage or input, 130 interrupted (Ctrl-C:",
             "the batch in flight is finished and written first).",
@@ -68,12 +76,24 @@ public final class MaximizeCommand implements Callable<Integer> {
                 "0-63, a mix 0-3,10, or all. Default: ${DEFAULT-VALUE}."})
     String index;
 
+    @Option(names = "--objective", paramLabel = "EXPR",
+            description = {"Instead of --layer/--index: an expression of objectives combined with +, -, and",
+                "scalar *: LAYER:N (channel), neuron(LAYER:N[,x,y]), direction(LAYER,[v1,v2,...]) or",
+                "direction(LAYER,@file.txt), cosine(...) (the same, cosine similarity), deepdream(LAYER),",
+                "class(LAYER:N) (the score before the softmax), diversity(LAYER) (across --batch images),",
+                "and the image penalties tv, l1, l2 (negative, so add them: + 0.05*tv smooths).",
+                "E.g. \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\"."})
+    String objective;
+
+    @Option(names = "--negative", description = "Minimise the objective instead (what the unit responds to least).")
+    boolean negative;
+
     @Mixin
     RenderOptions render;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
-            description = {"Channels rendered together, one image each, per forward and backward pass.",
-                "Default: ${DEFAULT-VALUE}."})
+            description = {"Images per forward and backward pass: with several channels, one channel each;",
+                "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}."})
     int batch;
 
     @Option(names = "--shard", paramLabel = "K/N",
@@ -82,12 +102,29 @@ public final class MaximizeCommand implements Callable<Integer> {
     String shard;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE|DIR",
-            description = {"One channel: the PNG to write (default <model>_<layer>_<index>.png). Several",
+            description = {"One image: the PNG to write (default <model>_<layer>_<index>.png). Several",
                 "channels, or a directory: DIR/<model>/<layer>/<channel>.png plus DIR/manifest.json",
                 "(default: the current directory). Files are written atomically."})
     Path output;
 
-    @Option(names = "--json", description = {"One channel: one JSON object on stdout when done (output, objective at the",
+    @Option(names = "--thresholds", paramLabel = "N,N,...", split = ",",
+            description = "Also write the image at these steps, as <output>_<step>.png (one image only).")
+    List<Integer> thresholds;
+
+    @Option(names = "--animate", paramLabel = "FILE.gif",
+            description = "Write a looping GIF of the optimisation, one frame every --animate-every steps (one image only).")
+    Path animate;
+
+    @Option(names = "--animate-every", paramLabel = "K",
+            description = "Steps between animation frames. Default: steps/64, at least 1.")
+    Integer animateEvery;
+
+    @Option(names = "--like", paramLabel = "FILE.png",
+            description = {"Render again with the settings recorded in a PNG featviz wrote (options given",
+                "here override them); says so when the weights are not the ones it was made with."})
+    Path like;
+
+    @Option(names = "--json", description = {"One image: one JSON object on stdout when done (output, objective at the",
         "first and last step, steps, seconds per step). Several: one JSON line per finished channel."})
     boolean json;
 
@@ -109,57 +146,141 @@ public final class MaximizeCommand implements Callable<Integer> {
         if (batch < 1 || batch > 256) {
             throw new UsageException("--batch must be between 1 and 256, not " + batch);
         }
-        Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
-        Path startFile = render.startsFromFile() ? Path.of(render.start) : null;
-        if (startFile != null && !Files.isRegularFile(startFile)) {
-            throw new UsageException("cannot read start image " + render.start + ": no such file (or use noise or gray)");
+        if (objective != null && (layer != null || !index.equals("0"))) {
+            throw new UsageException("--objective replaces --layer and --index; give one or the other");
         }
+        Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
+        int px = render.size != null ? render.size : model.inputShape()[1];
+        INDArray startImage = render.startImage(px);
+        if (like != null) {
+            noteWeights(model);
+        }
+        if (objective != null) {
+            return renderObjective(model, px, startImage);
+        }
         String layerName = layer != null ? layer : defaultLayer(model);
         String vertex = model.resolve(layerName);
-        int px = render.size != null ? render.size : model.inputShape()[1];
         long channels = model.outputShape(vertex, px, px)[0];
         List<Long> selected = ChannelSelection.parse(index, channels, layerName);
         List<Long> mine = part.select(selected);
         boolean directoryMode = selected.size() > 1 || shard != null
                 || (output != null && (Files.isDirectory(output) || output.toString().endsWith("/")));
-        Path out = output != null ? output : directoryMode ? Path.of(".")
-                : Path.of(String.format(Locale.ROOT, "%s_%s_%d.png", model.name(), fileSafe(layerName), selected.get(0)));
-        if (directoryMode) {
-            createDirectories(out);
-            AtomicFiles.requireWritableDirectory(out.resolve(Manifest.FILE_NAME)); // before hours of work
-        } else {
-            AtomicFiles.requireWritableDirectory(out);
+        if (directoryMode && (thresholds != null || animate != null)) {
+            throw new UsageException("--thresholds and --animate are for one image; render channels one at a time");
         }
-        INDArray startImage = startFile != null ? ImageFiles.read(startFile, px) : null;
-
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, px, px);
-        ChannelBatch batches = new ChannelBatch(network, vertex, layerName,
-                chans -> startParam(chans, px, startImage), render.optimizers(), List.of(), render.seed);
-        Map<String, Object> settings = settings(model, layerName, px);
-        return directoryMode
-                ? renderDirectory(model, layerName, mine, selected.size(), batches, settings, out)
-                : renderFile(model, layerName, mine.get(0), batches, settings, out);
+        Map<String, Object> settings = settings(model, px);
+        settings.put("layer", layerName);
+        settings.put("objective", negative ? "-channel" : "channel");
+        if (directoryMode) {
+            Path dir = output != null ? output : Path.of(".");
+            return new DirectoryRender(model.name(), layerName, dir, batch, json, quiet, err, spec.commandLine().getOut())
+                    .run(mine, selected.size(), shard, settings,
+                            chans -> renderer(network, channelObjective(vertex, layerName, chans), chans, px, startImage),
+                            render.steps(), c -> Provenance.chunks(perChannel(settings, layerName, c), args(model, layerName, c)));
+        }
+        long channel = mine.get(0);
+        Path out = output != null ? output : Path.of(String.format(Locale.ROOT, "%s_%s_%d.png", model.name(),
+                DirectoryRender.fileSafe(layerName), channel));
+        AtomicFiles.requireWritableDirectory(out); // before hours of work, not after
+        Renderer r = renderer(network, channelObjective(vertex, layerName, List.of(channel)), List.of(channel), px, startImage);
+        return renderOne(r, out, Provenance.chunks(perChannel(settings, layerName, channel), args(model, layerName, channel)),
+                model, layerName, channel);
     }
 
-    private int renderFile(VisionModel model, String layerName, long channel, ChannelBatch batches,
-                           Map<String, Object> settings, Path out) {
-        RenderResult result = batches.render(List.of(channel), render.steps,
-                ProgressBar.create(err, quiet, model.name() + " " + layerName + ":" + channel));
-        PngWriter.write(ImageFiles.toImage(result.image()), out, provenance(settings, channel));
+    private int renderObjective(VisionModel model, int px, INDArray startImage) {
+        LayerResolver resolver = new LayerResolver() {
+            @Override
+            public String vertex(String userLayerName) {
+                return model.resolve(userLayerName);
+            }
+
+            @Override
+            public long channels(String vertex) {
+                return model.outputShape(vertex, px, px)[0];
+            }
+
+            @Override
+            public String logits(String vertex) {
+                return NetworkBuilder.hasLogits(model.spec(px, px).vertex(vertex)) ? vertex + NetworkBuilder.LOGITS : vertex;
+            }
+        };
+        Objective parsed = ObjectiveParser.parse(objective, resolver);
+        Objective goal = negative ? Objectives.negate(parsed) : parsed;
+        ImageNetwork network = model.network(new TreeSet<>(goal.layers()), DataType.FLOAT, px, px);
+        Path out = output != null ? output : Path.of(model.name() + "_objective.png");
+        AtomicFiles.requireWritableDirectory(out);
+        List<Long> images = new ArrayList<>();
+        for (long b = 0; b < batch; b++) {
+            images.add(b);
+        }
+        Map<String, Object> settings = settings(model, px);
+        settings.put("objective", goal.describe());
+        List<String> args = args(model, null, -1);
+        Renderer r = renderer(network, goal, images, px, startImage);
+        return renderOne(r, out, Provenance.chunks(settings, args), model, objective, -1);
+    }
+
+    private Objective channelObjective(String vertex, String layerName, List<Long> chans) {
+        Objective o = new ChannelPerImageObjective(vertex, layerName, chans);
+        return negative ? Objectives.negate(o) : o;
+    }
+
+    private Renderer renderer(ImageNetwork network, Objective goal, List<Long> images, int px, INDArray startImage) {
+        return new Renderer(network, goal, render.param(images, px, startImage), render.optimizers().get(),
+                render.transforms(), render.seed);
+    }
+
+    /** One picture (or, with --objective and --batch N, N of them: out_0.png ...), with snapshots and animation. */
+    private int renderOne(Renderer renderer, Path out, Map<String, String> provenance, VisionModel model, String what,
+                          long channel) {
+        int steps = render.steps();
+        TreeSet<Integer> at = new TreeSet<>(thresholds == null ? List.of() : thresholds);
+        for (int t : at) {
+            if (t < 1 || t > steps) {
+                throw new UsageException("--thresholds " + t + " is outside 1-" + steps + " (--steps)");
+            }
+        }
+        int every = animateEvery != null ? animateEvery : Math.max(1, steps / 64);
+        if (every < 1) {
+            throw new UsageException("--animate-every must be at least 1");
+        }
+        List<BufferedImage> frames = new ArrayList<>();
+        if (animate != null) {
+            AtomicFiles.requireWritableDirectory(animate);
+        }
+        renderer.snapshots(step -> at.contains(step) || (animate != null && (step % every == 0 || step == 1)),
+                (step, image) -> {
+                    if (at.contains(step)) {
+                        writeImages(image, withSuffix(out, "_" + step), provenance);
+                    }
+                    if (animate != null && (step % every == 0 || step == 1)) {
+                        frames.add(ImageFiles.toImage(image));
+                    }
+                });
+        RenderResult result = renderer.run(steps, ProgressBar.create(err, quiet, model.name() + " " + what
+                + (channel >= 0 ? ":" + channel : "")));
+        writeImages(result.image(), out, provenance);
+        if (animate != null) {
+            GifWriter.write(frames, animate, 80);
+        }
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("output", out.toString());
             summary.put("model", model.name());
             summary.put("weights", model.weightsLabel());
-            summary.put("layer", layerName);
-            summary.put("index", channel);
+            summary.put(channel >= 0 ? "layer" : "objective", what);
+            if (channel >= 0) {
+                summary.put("index", channel);
+            }
             summary.put("objective_first", result.firstObjective()[0]);
             summary.put("objective_last", result.lastObjective()[0]);
-            summary.put("steps", render.steps);
+            summary.put("steps", steps);
             summary.put("seconds_per_step", result.secondsPerStep());
-            printJson(summary);
+            spec.commandLine().getOut().println(Json.write(summary));
+            spec.commandLine().getOut().flush();
         } else if (!quiet) {
             err.println("wrote " + out);
             err.flush();
@@ -167,134 +288,72 @@ public final class MaximizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int renderDirectory(VisionModel model, String layerName, List<Long> mine, int selectedCount,
-                                ChannelBatch batches, Map<String, Object> settings, Path dir) {
-        AtomicFiles.removeLeftovers(dir, 3);
-        Manifest manifest = Manifest.load(dir);
-        String settingsId = manifest.addSettings(settings);
-        List<Long> todo = new ArrayList<>();
-        for (long c : mine) {
-            var done = manifest.get(new Manifest.Key(model.name(), layerName, (int) c, settingsId));
-            if (done.isEmpty() || !Files.isRegularFile(done.get().path(dir))) {
-                todo.add(c);
-            }
+    /** One image to {@code out}; a batch of N to out_0.png ... out_{N-1}.png. */
+    private static void writeImages(INDArray images, Path out, Map<String, String> provenance) {
+        long n = images.size(0);
+        for (int b = 0; b < n; b++) {
+            INDArray one = images.get(NDArrayIndex.point(b)).reshape(1, 3, images.size(2), images.size(3));
+            PngWriter.write(ImageFiles.toImage(one), n == 1 ? out : withSuffix(out, "_" + b), provenance);
         }
-        if (!quiet) {
-            err.println(String.format(Locale.ROOT, "%s %s: %d of %d channels in this %s, %d already done, %d to render",
-                    model.name(), layerName, mine.size(), selectedCount, shard == null ? "run" : "shard " + shard,
-                    mine.size() - todo.size(), todo.size()));
-            err.flush();
-        }
-        Interrupts interrupts = Interrupts.install(err);
-        RenderListener progress = ProgressBar.create(err, quiet, model.name() + " " + layerName + " channels");
-        int done = 0;
-        for (int from = 0; from < todo.size(); from += batch) {
-            if (interrupts.requested()) {
-                err.println("featviz: stopped after " + done + " of " + todo.size()
-                        + " channels; run the same command again to resume");
-                err.flush();
-                return Interrupts.EXIT_INTERRUPTED;
-            }
-            List<Long> chans = todo.subList(from, Math.min(todo.size(), from + batch));
-            long t0 = System.nanoTime();
-            RenderResult result = batches.render(chans, render.steps, RenderListener.NONE);
-            double seconds = (System.nanoTime() - t0) / 1e9 / chans.size();
-            for (int b = 0; b < chans.size(); b++) {
-                long c = chans.get(b);
-                String file = model.name() + "/" + fileSafe(layerName) + "/" + String.format(Locale.ROOT, "%04d.png", c);
-                Path target = dir.resolve(file);
-                createDirectories(target.getParent());
-                INDArray image = result.image().get(NDArrayIndex.point(b)).reshape(1, 3, result.image().size(2), result.image().size(3));
-                PngWriter.write(ImageFiles.toImage(image), target, provenance(settings, c));
-                manifest.add(new Manifest.Render(model.name(), layerName, (int) c, file, result.lastObjective()[b],
-                        seconds, settingsId));
-                if (json) {
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("channel", c);
-                    line.put("file", target.toString());
-                    line.put("objective", result.lastObjective()[b]);
-                    line.put("seconds", seconds);
-                    printJson(line);
-                }
-            }
-            // The manifest follows every batch, so a run killed at any moment resumes where it was.
-            manifest.write(dir);
-            done += chans.size();
-            progress.stepDone(done, todo.size(), result.lastObjective()[chans.size() - 1]);
-        }
-        manifest.write(dir);
-        if (!quiet) {
-            err.println("rendered " + done + " channels into " + dir.resolve(Manifest.FILE_NAME).getParent());
-            err.flush();
-        }
-        return 0;
     }
 
-    /** Everything that decides the pixels of a channel's image, for provenance and for resuming. */
-    private Map<String, Object> settings(VisionModel model, String layerName, int px) {
+    static Path withSuffix(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        int dot = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.length() - 4 : name.length();
+        return file.resolveSibling(name.substring(0, dot) + suffix + ".png");
+    }
+
+    /** Everything that decides the pixels, but the objective: for provenance and for resuming. */
+    private Map<String, Object> settings(VisionModel model, int px) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("featviz", Version.get());
         s.put("model", model.name());
         s.put("weights", model.weightsIdentity());
         s.put("preprocess", model.preprocessing().label());
-        s.put("layer", layerName);
-        s.put("objective", "channel");
-        s.put("param", "pixel");
-        s.put("transforms", "none");
-        s.put("optimizer", render.optimizers().get().describe());
-        s.put("steps", render.steps);
+        s.putAll(render.settings());
         s.put("size", px);
-        s.put("start", render.start);
-        s.put("seed", render.seed);
         s.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         return s;
     }
 
-    private static Map<String, String> provenance(Map<String, Object> settings, long channel) {
-        Map<String, String> text = new LinkedHashMap<>();
-        text.put("Software", "featviz " + settings.get("featviz"));
-        settings.forEach((k, v) -> {
-            if (!k.equals("featviz")) {
-                text.put("featviz:" + k, String.valueOf(v));
-            }
-        });
-        text.put("featviz:index", String.valueOf(channel));
-        if ("channel".equals(settings.get("objective"))) {
-            text.put("featviz:objective", "channel(" + settings.get("layer") + ", " + channel + ")");
+    private Map<String, Object> perChannel(Map<String, Object> settings, String layerName, long channel) {
+        Map<String, Object> s = new LinkedHashMap<>(settings);
+        s.remove("featviz");
+        s.put("objective", (negative ? "-" : "") + "channel(" + layerName + ", " + channel + ")");
+        s.put("index", channel);
+        return s;
+    }
+
+    /** The options that render this image again, with every default resolved (for --like). */
+    private List<String> args(VisionModel model, String layerName, long channel) {
+        List<String> a = new ArrayList<>(List.of("--model", modelOptions.model));
+        if (ZooModel.find(model.name()) != null) {
+            a.addAll(List.of("--weights", model.weightsLabel(), "--weights-seed", String.valueOf(modelOptions.weightsSeed)));
         }
-        return text;
-    }
-
-    private ImageParam startParam(List<Long> chans, int px, INDArray startImage) {
-        INDArray images = Nd4j.create(DataType.FLOAT, chans.size(), 3, px, px);
-        for (int b = 0; b < chans.size(); b++) {
-            INDArray one = startImage != null ? startImage
-                    : render.start.equalsIgnoreCase("noise") ? noise(channelSeed(render.seed, chans.get(b)), px)
-                    : Nd4j.valueArrayOf(new long[] {1, 3, px, px}, 0.5f);
-            images.get(NDArrayIndex.point(b)).assign(one.reshape(3, px, px));
+        a.addAll(List.of("--preprocess", model.preprocessing().label()));
+        if (objective != null) {
+            a.addAll(List.of("--objective", objective, "--batch", String.valueOf(batch)));
+        } else {
+            a.addAll(List.of("--layer", layerName, "--index", String.valueOf(channel)));
         }
-        return new PixelParam(images);
+        if (negative) {
+            a.add("--negative");
+        }
+        a.addAll(List.of("--preset", render.preset().label(), "--param", render.paramKind(),
+                render.decorrelate() ? "--decorrelate" : "--no-decorrelate", "--transforms", render.transformSpec(),
+                "--optimizer", render.optimizers().get() instanceof featviz.optim.Adam ? "adam" : "normalized",
+                "--step-size", String.valueOf(render.stepSize != null ? render.stepSize : render.preset().stepSize),
+                "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
+                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.inputShape()[1])));
+        return a;
     }
 
-    /** Each channel's start noise has its own seed, so its image does not depend on the batch it is in. */
-    static long channelSeed(long seed, long channel) {
-        return seed * 0x9E3779B97F4A7C15L + channel;
-    }
-
-    private void printJson(Map<String, Object> value) {
-        spec.commandLine().getOut().println(Json.write(value));
-        spec.commandLine().getOut().flush();
-    }
-
-    private static String fileSafe(String layerName) {
-        return layerName.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new UsageException("cannot create directory " + dir + ": " + e.getMessage());
+    private void noteWeights(VisionModel model) {
+        String recorded = PngWriter.readText(like).get(Provenance.WEIGHTS);
+        if (recorded != null && !recorded.equals(model.weightsIdentity())) {
+            err.println("featviz: note: " + like + " was rendered with weights '" + recorded + "'; these are '"
+                    + model.weightsIdentity() + "', so the image will differ");
+            err.flush();
         }
     }
 
@@ -304,15 +363,5 @@ public final class MaximizeCommand implements Callable<Integer> {
             throw new UsageException("--layer is required for file models; featviz layers --model PATH lists them");
         }
         return zoo.defaultLayer();
-    }
-
-    /** Uniform noise in [0.4, 0.6], drawn in plain Java so it is the same on every backend. */
-    static INDArray noise(long seed, int px) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[3 * px * px];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (0.4 + 0.2 * random.nextDouble());
-        }
-        return Nd4j.create(values, new long[] {1, 3, px, px}, 'c');
     }
 }

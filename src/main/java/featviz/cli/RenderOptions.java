@@ -1,28 +1,71 @@
 package featviz.cli;
 
 import featviz.UsageException;
+import featviz.io.ImageFiles;
 import featviz.optim.Adam;
 import featviz.optim.NormalizedAscent;
 import featviz.optim.Optimizer;
+import featviz.param.DecorrelatedPixelParam;
+import featviz.param.FourierParam;
+import featviz.param.ImageParam;
+import featviz.param.PixelParam;
+import featviz.transform.Transform;
+import featviz.transform.Transforms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Option;
 
-/** How an image is optimised, whatever the objective: steps, optimiser, start image, size, seed. */
+/**
+ * How an image is optimised, whatever the objective: preset, parameterization, transforms, optimiser,
+ * steps, start image, size and seed. Options left out take the preset's value.
+ */
 public final class RenderOptions {
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "128",
-            description = "Gradient-ascent steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
+    @Option(names = "--preset", paramLabel = "lucid|tutorial", defaultValue = "lucid",
+            description = {"Defaults for the options below. lucid: --param fft --decorrelate --transforms lucid",
+                "--optimizer adam --lr 0.05 --steps 512 (Lucid's choices: interpretable pictures). tutorial:",
+                "--param pixel --no-decorrelate --transforms none --optimizer normalized --step-size 0.05",
+                "--steps 128 (the original blog post: fast, noisy). Default: ${DEFAULT-VALUE}."})
+    String preset;
 
-    @Option(names = "--optimizer", paramLabel = "adam|normalized", defaultValue = "adam",
-            description = {"adam: Adam, Lucid's default (lr 0.05). normalized: the original tutorial's update,",
-                "x += step * g / std(g), then clip to the valid range (step 0.05 on the [0,1] pixel",
-                "scale = the tutorial's 0.1 on [-1,1]). Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--param", paramLabel = "fft|pixel",
+            description = {"Image parameterization. fft: a Fourier spectrum scaled by 1/frequency, through a",
+                "sigmoid (Lucid). pixel: the pixels themselves (clipped to [0,1], or through a sigmoid",
+                "with --decorrelate)."})
+    String param;
+
+    @Option(names = "--decorrelate", negatable = true, fallbackValue = "true",
+            description = {"Optimise in ImageNet's decorrelated colour space (Lucid's colour matrix).",
+                "--no-decorrelate: plain RGB."})
+    Boolean decorrelate;
+
+    @Option(names = "--transforms", paramLabel = "SPEC",
+            description = {"Random transforms applied every step, for robust pictures: lucid (pad 12, jitter 8,",
+                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), none, or a list such as",
+                "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4. Seeded by --seed."})
+    String transforms;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Gradient-ascent steps (lucid 512, tutorial 128).")
+    Integer steps;
+
+    @Option(names = "--optimizer", paramLabel = "adam|normalized",
+            description = {"adam: Adam (lr 0.05). normalized: the original tutorial's update,",
+                "x += step * g / std(g), then clip to the valid range (0.05 on the [0,1] pixel scale",
+                "= the tutorial's 0.1 on [-1,1])."})
     String optimizer;
 
     @Option(names = {"--step-size", "--lr"}, paramLabel = "X",
-            description = "Learning rate (adam) or step size (normalized). Default: 0.05 for both.")
+            description = "Learning rate (adam) or step size (normalized). Default: 0.05.")
     Double stepSize;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
@@ -31,17 +74,53 @@ public final class RenderOptions {
     long seed;
 
     @Option(names = "--start", paramLabel = "noise|gray|PATH", defaultValue = "noise",
-            description = {"Start image: seeded uniform noise around mid-grey (0.5 +- 0.1), plain mid-grey, or an",
-                "image file (JPEG incl. CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size. Default: ${DEFAULT-VALUE}."})
+            description = {"Start image: seeded noise (the parameterization's own: uniform 0.5 +- 0.1 for pixels,",
+                "Lucid's 0.01 Gaussian spectrum for fft), plain mid-grey, or an image file (JPEG incl.",
+                "CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size. Default: ${DEFAULT-VALUE}."})
     String start;
 
     @Option(names = "--size", paramLabel = "PX",
             description = "Width and height of the image. Default: the model's input size (224 for the zoo).")
     Integer size;
 
+    private Preset chosen;
+
+    Preset preset() {
+        if (chosen == null) {
+            chosen = Preset.parse(preset);
+        }
+        return chosen;
+    }
+
+    int steps() {
+        return steps != null ? steps : preset().steps;
+    }
+
+    String paramKind() {
+        String p = (param != null ? param : preset().param).toLowerCase(Locale.ROOT);
+        if (!p.equals("fft") && !p.equals("pixel")) {
+            throw new UsageException("unknown --param '" + param + "': expected fft or pixel");
+        }
+        return p;
+    }
+
+    boolean decorrelate() {
+        return decorrelate != null ? decorrelate : preset().decorrelate;
+    }
+
+    String transformSpec() {
+        return transforms != null ? transforms : preset().transforms;
+    }
+
+    List<Transform> transforms() {
+        return Transforms.parse(transformSpec());
+    }
+
+    /** Checks every option before any work, so a typo fails in a second rather than after a download. */
     void validate() {
-        if (steps < 1) {
-            throw new UsageException("--steps must be at least 1, not " + steps);
+        preset();
+        if (steps() < 1) {
+            throw new UsageException("--steps must be at least 1, not " + steps());
         }
         if (size != null && (size < 8 || size > 4096)) {
             throw new UsageException("--size must be between 8 and 4096 pixels, not " + size);
@@ -50,20 +129,84 @@ public final class RenderOptions {
             throw new UsageException("--step-size must be a positive number, not " + stepSize);
         }
         optimizers().get();
+        paramKind();
+        transforms();
+        if (startsFromFile() && !Files.isRegularFile(Path.of(start))) {
+            throw new UsageException("cannot read start image " + start + ": no such file (or use noise or gray)");
+        }
     }
 
     /** A fresh optimiser for each batch (optimisers keep per-image statistics). */
     Supplier<Optimizer> optimizers() {
-        double lr = stepSize != null ? stepSize : 0.05;
-        return switch (optimizer.toLowerCase(Locale.ROOT)) {
+        double lr = stepSize != null ? stepSize : preset().stepSize;
+        String name = optimizer != null ? optimizer : preset().optimizer;
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "adam" -> () -> new Adam(lr);
             case "normalized" -> () -> new NormalizedAscent(lr);
-            default -> throw new UsageException("unknown --optimizer '" + optimizer + "': expected adam or normalized");
+            default -> throw new UsageException("unknown --optimizer '" + name + "': expected adam or normalized");
         };
     }
 
     boolean startsFromFile() {
         String s = start.toLowerCase(Locale.ROOT);
         return !(s.equals("noise") || s.equals("gray") || s.equals("grey"));
+    }
+
+    /**
+     * The parameterization for a batch of channels. Every image's start depends only on (seed, channel),
+     * never on its place in the batch.
+     */
+    ImageParam param(List<Long> channels, int px, INDArray startFile) {
+        boolean noise = start.equalsIgnoreCase("noise");
+        long[] seeds = channels.stream().mapToLong(c -> channelSeed(seed, c)).toArray();
+        String kind = paramKind();
+        if (noise && kind.equals("fft")) {
+            return new FourierParam(seeds, px, px, decorrelate());
+        }
+        if (noise && decorrelate()) {
+            return new DecorrelatedPixelParam(seeds, px, px);
+        }
+        INDArray images = Nd4j.create(DataType.FLOAT, channels.size(), 3, px, px);
+        for (int b = 0; b < channels.size(); b++) {
+            INDArray one = startFile != null ? startFile : noise ? uniformNoise(seeds[b], px)
+                    : Nd4j.valueArrayOf(new long[] {1, 3, px, px}, 0.5f);
+            images.get(NDArrayIndex.point(b)).assign(one.reshape(3, px, px));
+        }
+        if (kind.equals("fft")) {
+            return FourierParam.fromImage(images, decorrelate());
+        }
+        return decorrelate() ? DecorrelatedPixelParam.fromImage(images) : new PixelParam(images);
+    }
+
+    INDArray startImage(int px) {
+        return startsFromFile() ? ImageFiles.read(Path.of(start), px) : null;
+    }
+
+    /** What decides the pixels, for provenance and resuming; the objective's part is the caller's. */
+    Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("preset", preset().label());
+        s.put("param", paramKind() + (decorrelate() ? "+decorrelate" : ""));
+        s.put("transforms", transformSpec());
+        s.put("optimizer", optimizers().get().describe());
+        s.put("steps", steps());
+        s.put("start", start);
+        s.put("seed", seed);
+        return s;
+    }
+
+    /** Each channel's start noise has its own seed, so its image does not depend on the batch it is in. */
+    static long channelSeed(long seed, long channel) {
+        return seed * 0x9E3779B97F4A7C15L + channel;
+    }
+
+    /** Uniform noise in [0.4, 0.6], drawn in plain Java so it is the same on every backend. */
+    static INDArray uniformNoise(long seed, int px) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[3 * px * px];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (0.4 + 0.2 * random.nextDouble());
+        }
+        return Nd4j.create(values, new long[] {1, 3, px, px}, 'c');
     }
 }

@@ -60,8 +60,11 @@ public final class NetworkBuilder {
     private NetworkBuilder() {
     }
 
+    /** Suffix of the node that holds a dense layer's scores before its activation (the logits of a classifier). */
+    public static final String LOGITS = "#logits";
+
     public static Network build(GraphSpec spec, WeightSource weights, Collection<String> targets, DataType dataType) {
-        Set<String> needed = ancestors(spec, targets);
+        Set<String> needed = ancestors(spec, targets.stream().map(t -> t.replace(LOGITS, "")).toList());
         List<Network.Node> nodes = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         for (GraphSpec.Vertex v : spec.vertices()) {
@@ -70,10 +73,30 @@ public final class NetworkBuilder {
             }
             int[] inputs = v.inputs().stream().mapToInt(index::get).toArray();
             Op op = v.name().equals(spec.inputName()) ? new Identity("input") : opFor(v, weights, dataType);
+            if (targets.contains(v.name() + LOGITS) && op instanceof Chain chain && hasActivation(chain)) {
+                // Split off the activation so the scores before it can be read too.
+                List<Op> ops = chain.ops();
+                Op scores = ops.size() == 2 ? ops.get(0) : new Chain(ops.subList(0, ops.size() - 1));
+                index.put(v.name() + LOGITS, nodes.size());
+                nodes.add(new Network.Node(v.name() + LOGITS, scores, inputs));
+                inputs = new int[] {nodes.size() - 1};
+                op = ops.get(ops.size() - 1);
+            }
             index.put(v.name(), nodes.size());
             nodes.add(new Network.Node(v.name(), op, inputs));
         }
         return new Network(nodes, dataType);
+    }
+
+    private static boolean hasActivation(Chain chain) {
+        Op last = chain.ops().get(chain.ops().size() - 1);
+        return last instanceof Relu || last instanceof Activation;
+    }
+
+    /** Whether the vertex is a dense layer with an activation, whose logits {@link #LOGITS} can name. */
+    public static boolean hasLogits(GraphSpec.Vertex v) {
+        return (v.layer() instanceof DenseLayer || v.layer() instanceof OutputLayer)
+                && !(((BaseLayer) v.layer()).getActivationFn() instanceof ActivationIdentity);
     }
 
     /**

@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The mean activation of one channel over all positions (for a dense layer: one unit), for every image
- * of the batch or for one of them.
+ * of the batch or for one of them. The mean rather than the sum keeps one weight meaningful across image
+ * sizes and layers of different resolution.
  */
 public final class ChannelObjective implements Objective {
     private final String layer;
@@ -21,11 +21,11 @@ public final class ChannelObjective implements Objective {
         this.layer = layer;
         this.displayLayer = displayLayer;
         this.channel = channel;
-        this.batchIndex = batchIndex;
+        this.batchIndex = Batch.checkIndex(batchIndex);
     }
 
     public ChannelObjective(String layer, String displayLayer, long channel) {
-        this(layer, displayLayer, channel, -1);
+        this(layer, displayLayer, channel, Batch.ALL);
     }
 
     @Override
@@ -35,33 +35,24 @@ public final class ChannelObjective implements Objective {
 
     @Override
     public Evaluation evaluate(Map<String, INDArray> activations) {
-        INDArray act = activations.get(layer);
-        long n = act.size(0);
-        long positions = act.length() / (n * act.size(1));
-        INDArray grad = Nd4j.zeros(act.dataType(), act.shape());
-        double[] values = new double[(int) n];
+        INDArray act = Batch.activation(activations, layer);
+        int n = Batch.size(act, batchIndex);
+        Batch.checkChannel(act, channel, displayLayer);
+        long positions = Batch.positions(act);
+        // whole-batch operations: each ND4J call costs far more than the arithmetic on one channel
+        INDArray a = act.reshape('c', n, act.size(1), positions);
+        double[] values = a.sum(2).getColumn(channel).divi(positions).toDoubleVector();
+        INDArray grad = Nd4j.zeros(act.dataType(), a.shape());
+        grad.get(batchIndex == Batch.ALL ? NDArrayIndex.all() : NDArrayIndex.point(batchIndex),
+                NDArrayIndex.point(channel), NDArrayIndex.all()).assign(1.0 / positions);
         for (int i = 0; i < n; i++) {
-            if (batchIndex >= 0 && i != batchIndex) {
-                continue;
-            }
-            values[i] = act.get(select(act, i)).sumNumber().doubleValue() / positions;
-            grad.get(select(act, i)).assign(1.0 / positions);
+            values[i] = Batch.selected(batchIndex, i) ? values[i] : 0;
         }
-        return new Evaluation(values, Map.of(layer, grad));
-    }
-
-    private INDArrayIndex[] select(INDArray act, int image) {
-        INDArrayIndex[] idx = new INDArrayIndex[act.rank()];
-        idx[0] = NDArrayIndex.point(image);
-        idx[1] = NDArrayIndex.point(channel);
-        for (int d = 2; d < idx.length; d++) {
-            idx[d] = NDArrayIndex.all();
-        }
-        return idx;
+        return new Evaluation(values, Map.of(layer, grad.reshape(act.shape())));
     }
 
     @Override
     public String describe() {
-        return "channel(" + displayLayer + ", " + channel + (batchIndex >= 0 ? ", batch=" + batchIndex : "") + ")";
+        return "channel(" + displayLayer + ", " + channel + Batch.describe(batchIndex) + ")";
     }
 }

@@ -8,6 +8,8 @@ import featviz.transform.Transform;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -36,6 +38,9 @@ public final class Renderer {
     private final Optimizer optimizer;
     private final List<Transform> transforms;
     private final SplittableRandom random;
+    private IntPredicate snapshotAt = step -> false;
+    private BiConsumer<Integer, INDArray> snapshots = (step, image) -> {
+    };
 
     public Renderer(ImageNetwork network, Objective objective, ImageParam param, Optimizer optimizer) {
         this(network, objective, param, optimizer, List.of(), 0);
@@ -55,6 +60,16 @@ public final class Renderer {
         this.random = new SplittableRandom(seed);
     }
 
+    /**
+     * Hands a copy of the image (outside any workspace) to {@code sink} after each step {@code when}
+     * accepts: for snapshots at thresholds and animation frames.
+     */
+    public Renderer snapshots(IntPredicate when, BiConsumer<Integer, INDArray> sink) {
+        this.snapshotAt = when;
+        this.snapshots = sink;
+        return this;
+    }
+
     public RenderResult run(int steps, RenderListener listener) {
         double[] first = null;
         double[] last = null;
@@ -68,6 +83,13 @@ public final class Renderer {
                     first = last.clone();
                 }
                 listener.stepDone(step, steps, eval.total());
+                if (snapshotAt.test(step)) {
+                    INDArray copy;
+                    try (var outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                        copy = param.image().dup();
+                    }
+                    snapshots.accept(step, copy);
+                }
             } finally {
                 network.clear();
             }

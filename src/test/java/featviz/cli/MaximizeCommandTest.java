@@ -51,7 +51,7 @@ class MaximizeCommandTest {
     void fileModelRendersItsRedChannelToThePngAndReportsJson() throws Exception {
         Path out = dir.resolve("red.png");
         Cli r = Cli.run("maximize", "--model", colourModel.toString(), "--layer", "colour", "--index", "0",
-                "--size", "32", "--steps", "30", "--optimizer", "normalized", "--output", out.toString(), "--json");
+                "--size", "32", "--steps", "30", "--preset", "tutorial", "--output", out.toString(), "--json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(out.toString(), json.get("output").asText());

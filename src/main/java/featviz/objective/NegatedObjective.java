@@ -1,0 +1,41 @@
+package featviz.objective;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Minus an objective: to minimise something, e.g. to find what a channel responds to least. */
+public final class NegatedObjective implements Objective {
+    private final Objective inner;
+
+    public NegatedObjective(Objective inner) {
+        this.inner = inner;
+    }
+
+    public Objective inner() {
+        return inner;
+    }
+
+    @Override
+    public Set<String> layers() {
+        return inner.layers();
+    }
+
+    @Override
+    public Evaluation evaluate(Map<String, INDArray> activations) {
+        Evaluation e = inner.evaluate(activations);
+        double[] values = e.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = -values[i];
+        }
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
+        e.gradients().forEach((layer, g) -> gradients.put(layer, g.neg()));
+        return new Evaluation(values, gradients);
+    }
+
+    @Override
+    public String describe() {
+        return "-" + Objectives.parenthesized(inner);
+    }
+}

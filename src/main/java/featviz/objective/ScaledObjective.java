@@ -1,0 +1,50 @@
+package featviz.objective;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** An objective times a constant weight: how terms of different scales are balanced in a sum. */
+public final class ScaledObjective implements Objective {
+    private final double factor;
+    private final Objective inner;
+
+    public ScaledObjective(double factor, Objective inner) {
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("weight " + factor);
+        }
+        this.factor = factor;
+        this.inner = inner;
+    }
+
+    public double factor() {
+        return factor;
+    }
+
+    public Objective inner() {
+        return inner;
+    }
+
+    @Override
+    public Set<String> layers() {
+        return inner.layers();
+    }
+
+    @Override
+    public Evaluation evaluate(Map<String, INDArray> activations) {
+        Evaluation e = inner.evaluate(activations);
+        double[] values = e.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
+        e.gradients().forEach((layer, g) -> gradients.put(layer, g.mul(factor)));
+        return new Evaluation(values, gradients);
+    }
+
+    @Override
+    public String describe() {
+        return Objectives.formatNumber(factor) + "*" + Objectives.parenthesized(inner);
+    }
+}
