@@ -20,6 +20,8 @@ import featviz.render.RenderListener;
 import featviz.render.RenderResult;
 import featviz.render.Renderer;
 import featviz.render.Shard;
+import featviz.transform.ResizeTo;
+import featviz.transform.Transform;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -229,8 +231,12 @@ public final class MaximizeCommand implements Callable<Integer> {
     }
 
     private Renderer renderer(ImageNetwork network, Objective goal, List<Long> images, int px, INDArray startImage) {
+        List<Transform> transforms = new ArrayList<>(render.transforms());
+        if (!transforms.isEmpty() && network.fixedInputSize()) {
+            transforms.add(new ResizeTo(px, px)); // dense layers take one size; the transforms change it
+        }
         return new Renderer(network, goal, render.param(images, px, startImage), render.optimizers().get(),
-                render.transforms(), render.seed);
+                transforms, render.seed);
     }
 
     /** One picture (or, with --objective and --batch N, N of them: out_0.png ...), with snapshots and animation. */

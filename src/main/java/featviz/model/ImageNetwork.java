@@ -52,6 +52,21 @@ public final class ImageNetwork {
         return grad == null ? direct.castTo(network.dataType()) : grad.addi(direct.castTo(grad.dataType()));
     }
 
+    /**
+     * Whether the network takes one input size only: it contains a dense layer, whose weights fix the size
+     * of the flattened activations before it (conservative: after a global pooling any size would do).
+     */
+    public boolean fixedInputSize() {
+        return network.nodes().stream().map(Network.Node::op).anyMatch(ImageNetwork::containsDense);
+    }
+
+    private static boolean containsDense(featviz.model.op.Op op) {
+        if (op instanceof featviz.model.op.Chain chain) {
+            return chain.ops().stream().anyMatch(ImageNetwork::containsDense);
+        }
+        return op instanceof featviz.model.op.Dense;
+    }
+
     /** Lets go of the arrays the last pass kept. */
     public void clear() {
         network.clear();

@@ -77,7 +77,13 @@ public final class Renderer {
         String workspaceId = "featviz-step-" + System.identityHashCode(this);
         for (int step = 1; step <= steps; step++) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, workspaceId)) {
-                Objective.Evaluation eval = ascend();
+                Objective.Evaluation eval;
+                try {
+                    eval = ascend();
+                } catch (org.nd4j.linalg.exception.ND4JIllegalStateException | IllegalStateException e) {
+                    throw new featviz.RunFailure("step " + step + " failed: the network cannot take the image as"
+                            + " transformed (" + firstLine(e) + "); try another --size or --transforms none", e);
+                }
                 last = eval.values();
                 if (first == null) {
                     first = last.clone();
@@ -118,6 +124,11 @@ public final class Renderer {
         optimizer.step(param.parameters(), param.backward(gradImage).castTo(param.parameters().dataType()));
         param.afterStep();
         return eval;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return m.lines().findFirst().orElse(m);
     }
 
     /** The objective of the current image, without changing it. */
