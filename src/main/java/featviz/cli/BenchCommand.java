@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
             "the first step. One workload per run, so peak RSS belongs to it; bench/run.sh runs the whole",
             "table against PyTorch.",
             "",
+            "The image options are maximize's (default --preset lucid); --steps counts the timed steps",
+            "(default 10). --preset tutorial --optimizer adam times the bare network step.",
+            "",
             "Example: featviz bench --model resnet50 --batch 8 --steps 10"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -46,8 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Target layer. Default: vgg19 block5_conv4, resnet50 its last block (activation_49).")
     String layer;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "224", description = "Image size. Default: ${DEFAULT-VALUE}.")
-    int size;
+    private int size;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -55,8 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
+    @Mixin
+    RenderOptions render;
+
+    private int steps;
 
     @Option(names = "--profile", description = "Also print the time of each layer's forward and backward pass.")
     boolean profile;
@@ -75,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (modelOptions.weights == null) {
             modelOptions.weights = "random";
         }
+        steps = render.steps != null ? render.steps : 10;
+        size = render.size != null ? render.size : 224;
+        render.validate();
         if (batch < 1 || steps < 1 || warmup < 0 || size < 8) {
             throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
         }
@@ -85,12 +92,20 @@ public final class BenchCommand implements Callable<Integer> {
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);
         double gflop = 2 * Flops.forward(model.spec(size, size), network.network().nodeNames()) / 1e9;
 
-        INDArray start = RenderOptions.uniformNoise(0, size).repeat(0, batch).reshape(batch, 3, size, size);
-        Objective objective = new ChannelObjective(vertex, layerName, 0);
-        Renderer renderer = new Renderer(network, objective, new PixelParam(start), new Adam(0.05));
+        List<Long> channels = new ArrayList<>();
+        for (long c = 0; c < batch; c++) {
+            channels.add(c);
+        }
+        Objective objective = new featviz.objective.ChannelPerImageObjective(vertex, layerName, channels);
+        List<featviz.transform.Transform> transforms = new ArrayList<>(render.transforms());
+        if (!transforms.isEmpty() && network.fixedInputSize()) {
+            transforms.add(new featviz.transform.ResizeTo(size, size));
+        }
+        Renderer renderer = new Renderer(network, objective, render.param(channels, size, null), render.optimizers().get(),
+                transforms, 0);
         long firstStepAt = ProcessStats.uptimeMillis();
         renderer.run(Math.max(1, warmup), featviz.render.RenderListener.NONE);
-        long rssAfterWarmup = ProcessStats.rss();
+        long[] rssAtStep50 = {ProcessStats.rss()};
         if (profile) {
             network.network().startProfiling();
         }
@@ -102,7 +117,10 @@ public final class BenchCommand implements Callable<Integer> {
             public void stepDone(int step, int total, double objectiveValue) {
                 long now = System.nanoTime();
                 times[step - 1] = (now - last) / 1e6;
-                last = now;
+                if (step == Math.min(50, steps)) {
+                    rssAtStep50[0] = ProcessStats.rss(); // memory must stay flat from here on
+                }
+                last = System.nanoTime();
             }
         });
         double[] sorted = times.clone();
@@ -114,24 +132,31 @@ public final class BenchCommand implements Callable<Integer> {
         row.put("layer", layerName);
         row.put("size", size);
         row.put("batch", batch);
+        row.put("preset", render.settings().get("param") + " " + render.transformSpec());
         row.put("ms_per_step", median);
         row.put("ms_per_image", median / batch);
         row.put("gflop_per_image", gflop);
         row.put("gflops", gflop * batch / (median / 1e3));
         row.put("peak_rss_mb", ProcessStats.peakRss() / 1e6);
-        row.put("rss_growth_pct", 100.0 * (ProcessStats.rss() - rssAfterWarmup) / rssAfterWarmup);
+        row.put("rss_growth_pct", 100.0 * (ProcessStats.rss() - rssAtStep50[0]) / rssAtStep50[0]);
         row.put("start_to_first_step_s", firstStepAt / 1e3);
         row.put("threads", Runtime.getRuntime().availableProcessors());
+        if (profile) {
+            double inNetwork = network.network().profile().values().stream().mapToDouble(t -> t[0] + t[1]).sum() / 1e6 / steps;
+            row.put("network_ms_per_step", inNetwork);
+        }
         row.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(row));
         } else {
             out.println(String.format(Locale.ROOT,
-                    "%s %s %dpx batch %d: %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
-                            + "RSS growth %.1f%%, first step at %.2f s",
-                    model.name(), layerName, size, batch, median, median / batch, gflop, gflop * batch / (median / 1e3),
-                    ProcessStats.peakRss() / 1e6, row.get("rss_growth_pct"), firstStepAt / 1e3));
+                    "%s %s %dpx batch %d (%s): %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
+                            + "RSS growth from step 50 (or the first) to the last %.1f%%, first step at %.2f s%s",
+                    model.name(), layerName, size, batch, row.get("preset"), median, median / batch, gflop,
+                    gflop * batch / (median / 1e3), ProcessStats.peakRss() / 1e6, row.get("rss_growth_pct"),
+                    firstStepAt / 1e3, profile ? String.format(Locale.ROOT, ", network %.0f ms/step",
+                            (double) row.get("network_ms_per_step")) : ""));
         }
         if (profile) {
             printProfile(out, network, model);
