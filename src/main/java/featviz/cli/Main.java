@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "featviz",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        subcommands = {MaximizeCommand.class, LayersCommand.class, InfoCommand.class, CompareCommand.class,
-            GalleryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MaximizeCommand.class, LayersCommand.class, DreamCommand.class, InfoCommand.class,
+            CompareCommand.class, GalleryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Feature visualization for CNNs: gradient ascent on an input image until a chosen unit of a",
             "trained network (VGG19, ResNet50 or your own DL4J model) is maximally active.",
@@ -32,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: maximize, layers, info, compare, gallery or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: maximize, layers, dream, info, compare, gallery or bench");
     }
 
     public static void main(String[] args) {
