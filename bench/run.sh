@@ -26,7 +26,9 @@ for round in $(seq "$ROUNDS"); do
   for row in "${rows[@]}"; do
     set -- $row
     echo "round $round: $1 batch $2" >&2
-    ./featviz bench --model "$1" --batch "$2" --size "$SIZE" --steps "$STEPS" --json >> "$out/featviz-$1-$2.jsonl"
+    # The peer's workload: pixels, no transforms, Adam (maximize's default preset adds Fourier + transforms).
+    ./featviz bench --model "$1" --batch "$2" --size "$SIZE" --steps "$STEPS" --preset tutorial --optimizer adam \
+      --json >> "$out/featviz-$1-$2.jsonl"
     OMP_NUM_THREADS=$THREADS "$PY" bench/torch_peer.py --model "$1" --batch "$2" --size "$SIZE" --steps "$STEPS" \
       --threads "$THREADS" >> "$out/torch-$1-$2.jsonl"
   done

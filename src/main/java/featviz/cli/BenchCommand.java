@@ -5,10 +5,7 @@ import featviz.bench.Flops;
 import featviz.bench.ProcessStats;
 import featviz.model.ImageNetwork;
 import featviz.model.VisionModel;
-import featviz.objective.ChannelObjective;
 import featviz.objective.Objective;
-import featviz.optim.Adam;
-import featviz.param.PixelParam;
 import featviz.render.Renderer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,8 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object on stdout instead of a line of text.")
     boolean json;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

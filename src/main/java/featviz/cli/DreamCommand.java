@@ -98,8 +98,8 @@ public final class DreamCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -58,8 +59,8 @@ public final class GalleryCommand implements Callable<Integer> {
         "directories, linked/copied/unchanged counts, sheets, duplicates, missing, unreadable, complete."})
     boolean json;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

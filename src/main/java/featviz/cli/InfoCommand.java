@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,8 +40,8 @@ public final class InfoCommand implements Callable<Integer> {
         "chunks, e.g. {\"a.png\": {\"Software\": \"featviz 0.1.0\", \"featviz:seed\": \"0\", ...}}."})
     boolean json;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

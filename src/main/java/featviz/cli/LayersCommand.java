@@ -33,8 +33,8 @@ public final class LayersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON array of {name, type, shape, channels, target} instead of a table.")
     boolean json;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

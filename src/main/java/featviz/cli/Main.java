@@ -53,20 +53,19 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, parsed) -> {
-            Throwable cause = e;
             if (debug) {
                 e.printStackTrace(err);
             }
             int code;
-            if (cause instanceof UsageException) {
+            if (e instanceof UsageException) {
                 code = EXIT_USAGE;
-                err.println("featviz: " + cause.getMessage());
-            } else if (cause instanceof RunFailure) {
+                err.println("featviz: " + e.getMessage());
+            } else if (e instanceof RunFailure) {
                 code = EXIT_FAILURE;
-                err.println("featviz: " + cause.getMessage());
+                err.println("featviz: " + e.getMessage());
             } else {
                 code = EXIT_FAILURE;
-                err.println("featviz: internal error: " + cause + (debug ? "" : " (run with --debug for details)"));
+                err.println("featviz: internal error: " + e + (debug ? "" : " (run with --debug for details)"));
             }
             err.flush();
             return code;

@@ -1,7 +1,6 @@
 package featviz.cli;
 
 import featviz.UsageException;
-import featviz.gallery.Manifest;
 import featviz.io.AtomicFiles;
 import featviz.io.GifWriter;
 import featviz.io.ImageFiles;
@@ -16,7 +15,6 @@ import featviz.objective.Objective;
 import featviz.objective.ObjectiveParser;
 import featviz.objective.Objectives;
 import featviz.render.ChannelSelection;
-import featviz.render.RenderListener;
 import featviz.render.RenderResult;
 import featviz.render.Renderer;
 import featviz.render.Shard;
@@ -133,8 +131,8 @@ public final class MaximizeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
-    @Option(names = "--debug", description = "Print stack traces on errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -81,6 +81,9 @@ public final class NetworkBuilder {
                 nodes.add(new Network.Node(v.name() + LOGITS, scores, inputs));
                 inputs = new int[] {nodes.size() - 1};
                 op = ops.get(ops.size() - 1);
+                if (op instanceof Relu) {
+                    op = new Relu(false); // the logits are read by the objective: keep them intact
+                }
             }
             index.put(v.name(), nodes.size());
             nodes.add(new Network.Node(v.name(), op, inputs));
@@ -180,7 +183,7 @@ public final class NetworkBuilder {
             INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
             ops.add(new Conv2d(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
                     c.getConvolutionMode() == ConvolutionMode.Same));
-            activation(c.getActivationFn(), ops);
+            activation(c.getActivationFn(), ops, true);
         } else if (type == SubsamplingLayer.class) {
             SubsamplingLayer s = (SubsamplingLayer) layer;
             requireNchw(v, s.getCnn2dDataFormat());
@@ -194,14 +197,14 @@ public final class NetworkBuilder {
         } else if (type == BatchNormalization.class) {
             ops.add(batchNorm(v, (BatchNormalization) layer, w, dt));
         } else if (type == ActivationLayer.class) {
-            activation(((ActivationLayer) layer).getActivationFn(), ops);
+            activation(((ActivationLayer) layer).getActivationFn(), ops, !ops.isEmpty());
         } else if (type == DenseLayer.class || type == OutputLayer.class) {
             org.deeplearning4j.nn.conf.layers.FeedForwardLayer d = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
             boolean hasBias = type == DenseLayer.class ? ((DenseLayer) d).hasBias() : ((OutputLayer) d).hasBias();
             INDArray weights = param(v, w, "W", dt, d.getNIn(), d.getNOut());
             INDArray bias = hasBias ? param(v, w, "b", dt, 1, d.getNOut()) : null;
             ops.add(new Dense(weights, bias));
-            activation(((BaseLayer) d).getActivationFn(), ops);
+            activation(((BaseLayer) d).getActivationFn(), ops, true);
         } else if (type == DropoutLayer.class) {
             ops.add(new Identity("dropout"));
         } else if (type == ZeroPaddingLayer.class) {
@@ -243,12 +246,13 @@ public final class NetworkBuilder {
         return new ChannelAffine(scale, shift, "batchnorm");
     }
 
-    private static void activation(IActivation fn, List<Op> ops) {
+    /** @param inPlace whether the activation may overwrite its input (it follows an op of the same layer) */
+    private static void activation(IActivation fn, List<Op> ops, boolean inPlace) {
         if (fn == null || fn instanceof ActivationIdentity) {
             return;
         }
         if (fn instanceof ActivationReLU relu && relu.toString().equals(new ActivationReLU().toString())) {
-            ops.add(new Relu());
+            ops.add(new Relu(inPlace));
         } else {
             ops.add(new Activation(fn));
         }

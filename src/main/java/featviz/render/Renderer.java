@@ -130,13 +130,4 @@ public final class Renderer {
         String m = String.valueOf(e.getMessage());
         return m.lines().findFirst().orElse(m);
     }
-
-    /** The objective of the current image, without changing it. */
-    public Objective.Evaluation evaluate() {
-        try {
-            return objective.evaluate(network.forward(param.image()));
-        } finally {
-            network.clear();
-        }
-    }
 }

@@ -6,24 +6,36 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * ReLU. Its backward pass needs only the output (positive exactly where the input was), so no copy of
- * the input is kept, and libnd4j's fused {@code relu_bp} masks the gradient in one pass.
+ * ReLU, in place. Its backward pass needs only the output (positive exactly where the input was), so the
+ * input itself can be overwritten, and libnd4j's {@code relu_bp} masks the gradient in place too. Both
+ * matter for memory: every array of a step lives until the step ends (one workspace per step), so each
+ * copy saved here is one activation-sized buffer less per layer.
+ *
+ * <p>In place is safe because a ReLU only ever follows the op that made its input inside one layer
+ * (DL4J puts activations inside layers), and nothing else reads that pre-activation array; a standalone
+ * ActivationLayer reads another layer's output, so it copies.
  */
 public final class Relu implements Op {
+    private final boolean inPlace;
     private INDArray output;
 
-    @Override
-    public INDArray forward(INDArray... in) {
-        output = Transforms.relu(in[0], true);
-        return output;
+    /** @param inPlace overwrite the input (only when nothing else reads it) */
+    public Relu(boolean inPlace) {
+        this.inPlace = inPlace;
     }
 
     @Override
+    public INDArray forward(INDArray... in) {
+        output = Transforms.relu(in[0], !inPlace);
+        return output;
+    }
+
+    /** Masks the incoming gradient in place: the network hands each gradient array to one backward pass only. */
+    @Override
     public INDArray[] backward(INDArray gradOut) {
-        INDArray grad = Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape());
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(output, gradOut).addOutputs(grad)
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(output, gradOut).addOutputs(gradOut)
                 .addFloatingPointArguments(0.0).build());
-        return new INDArray[] {grad};
+        return new INDArray[] {gradOut};
     }
 
     @Override
