@@ -120,6 +120,16 @@ class MaximizeCommandTest {
         assertOneLineError(Cli.run("maximize", "--weights", "imagenett"), 2, "imagenett");
         assertOneLineError(Cli.run("maximize", "--lr", "-1"), 2, "--step-size");
         assertOneLineError(Cli.run("maximize", "--no-such-option"), 2, "--no-such-option");
+        assertOneLineError(Cli.run("maximize", "--preset", "fancy"), 2, "fancy");
+        assertOneLineError(Cli.run("maximize", "--param", "wavelet"), 2, "wavelet");
+        assertOneLineError(Cli.run("maximize", "--transforms", "jiter:8"), 2, "jiter");
+        assertOneLineError(Cli.run("maximize", "--batch", "0"), 2, "--batch");
+        assertOneLineError(Cli.run("maximize", "--weights", "random", "--shard", "4/3", "--size", "16"), 2, "--shard");
+        assertOneLineError(Cli.run("maximize", "--weights", "random", "--index", "5-2", "--size", "16"), 2, "backwards");
+        assertOneLineError(Cli.run("maximize", "--weights", "random", "--index", "a,b", "--size", "16"), 2, "'a'");
+        assertOneLineError(Cli.run("maximize", "--weights", "random", "--layer", "block1_conv1", "--objective", "tv"),
+                2, "--objective replaces");
+        assertOneLineError(Cli.run("maximize", "--like", "/no/such.png"), 2, "such.png");
     }
 
     @Test
