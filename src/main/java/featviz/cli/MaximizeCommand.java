@@ -176,6 +176,14 @@ public final class MaximizeCommand implements Callable<Integer> {
         settings.put("objective", negative ? "-channel" : "channel");
         if (directoryMode) {
             Path dir = output != null ? output : Path.of(".");
+            if (batch > 1 && !quiet) {
+                // Measured: oneDNN's convolutions round differently for different batch sizes.
+                err.println("featviz: note: with --batch " + batch + " a channel's image can differ from --batch 1 by a"
+                        + " few levels per pixel (the CPU backend's convolutions round differently per batch size);"
+                        + " rerun with the same --batch and --shard to get the same bytes");
+                err.flush();
+            }
+            settings.put("batch", batch);
             return new DirectoryRender(model.name(), layerName, dir, batch, json, quiet, err, spec.commandLine().getOut())
                     .run(mine, selected.size(), shard, settings,
                             chans -> renderer(network, channelObjective(vertex, layerName, chans), chans, px, startImage),

@@ -68,14 +68,21 @@ class LayerRenderTest {
     }
 
     @Test
-    void batchingDoesNotChangeAChannelsImageAndARerunSkipsWhatIsDone() throws Exception {
+    void batchingChangesAChannelsImageOnlyByRoundingAndARerunSkipsWhatIsDone() throws Exception {
         Cli one = Cli.run(args("--index", "3", "--output", dir.resolve("single.png").toString()));
         assertEquals(0, one.exit(), one.toString());
         Cli all = Cli.run(args("--index", "2-5", "--batch", "3", "--output", dir.resolve("batched").toString() + "/"));
         assertEquals(0, all.exit(), all.toString());
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("single.png")),
-                Files.readAllBytes(dir.resolve("batched/vgg19/block1_conv1/0003.png"))),
-                "channel 3 differs between --batch 1 and --batch 3");
+        // The CPU backend rounds differently per batch size: close, not always identical (README).
+        Cli same = Cli.run("compare", dir.resolve("single.png").toString(),
+                dir.resolve("batched/vgg19/block1_conv1/0003.png").toString(), "--max-diff", "8", "--min-psnr", "35");
+        assertEquals(0, same.exit(), "channel 3 changed beyond rounding between --batch 1 and --batch 3: " + same);
+        Cli twice = Cli.run(args("--index", "2-5", "--batch", "3", "--output", dir.resolve("batched2").toString() + "/"));
+        assertEquals(0, twice.exit(), twice.toString());
+        for (String c : List.of("0002", "0003", "0004", "0005")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("batched/vgg19/block1_conv1/" + c + ".png")),
+                    Files.readAllBytes(dir.resolve("batched2/vgg19/block1_conv1/" + c + ".png"))), "same --batch, other bytes: " + c);
+        }
         Cli again = Cli.run(args("--index", "2-5", "--batch", "3", "--output", dir.resolve("batched").toString() + "/", "--json"));
         assertEquals(0, again.exit(), again.toString());
         assertEquals("", again.out(), "a rerun rendered again: " + again.out());
