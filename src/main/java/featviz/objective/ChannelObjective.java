@@ -1,7 +1,6 @@
 package featviz.objective;
 
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -11,26 +10,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * of the batch or for one of them. The mean rather than the sum keeps one weight meaningful across image
  * sizes and layers of different resolution.
  */
-public final class ChannelObjective implements Objective {
-    private final String layer;
-    private final String displayLayer;
+public final class ChannelObjective extends LayerObjective {
     private final long channel;
-    private final int batchIndex; // -1: every image
 
     public ChannelObjective(String layer, String displayLayer, long channel, int batchIndex) {
-        this.layer = layer;
-        this.displayLayer = displayLayer;
+        super(layer, displayLayer, batchIndex);
         this.channel = channel;
-        this.batchIndex = Batch.checkIndex(batchIndex);
     }
 
     public ChannelObjective(String layer, String displayLayer, long channel) {
         this(layer, displayLayer, channel, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override

@@ -3,7 +3,6 @@ package featviz.objective;
 import featviz.UsageException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,26 +11,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * the vertex whose values come before the softmax, because maximising a softmax probability mostly pushes
  * the other classes down instead of painting this one.
  */
-public final class ClassLogitObjective implements Objective {
-    private final String layer;
-    private final String displayLayer;
+public final class ClassLogitObjective extends LayerObjective {
     private final long unit;
-    private final int batchIndex;
 
     public ClassLogitObjective(String layer, String displayLayer, long unit, int batchIndex) {
-        this.layer = layer;
-        this.displayLayer = displayLayer;
+        super(layer, displayLayer, batchIndex);
         this.unit = unit;
-        this.batchIndex = Batch.checkIndex(batchIndex);
     }
 
     public ClassLogitObjective(String layer, String displayLayer, long unit) {
         this(layer, displayLayer, unit, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package featviz.objective;
 
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,24 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sees in the image gets amplified. Lucid's {@code deepdream}; the mean (over channels and positions, per
  * image) keeps its scale comparable across layers.
  */
-public final class DeepDreamObjective implements Objective {
-    private final String layer;
-    private final String displayLayer;
-    private final int batchIndex;
+public final class DeepDreamObjective extends LayerObjective {
 
     public DeepDreamObjective(String layer, String displayLayer, int batchIndex) {
-        this.layer = layer;
-        this.displayLayer = displayLayer;
-        this.batchIndex = Batch.checkIndex(batchIndex);
+        super(layer, displayLayer, batchIndex);
     }
 
     public DeepDreamObjective(String layer, String displayLayer) {
         this(layer, displayLayer, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override

@@ -2,7 +2,6 @@ package featviz.objective;
 
 import featviz.UsageException;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -19,18 +18,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * negligible next to real activation norms while keeping positions where every channel is 0 finite.
  * There the gradient is u / eps, large but harmless after a ReLU, whose zero outputs pass no gradient on.
  */
-public final class DirectionObjective implements Objective {
+public final class DirectionObjective extends LayerObjective {
     static final double EPS = 1e-4;
     /** Keeps 0/0 out where a position is all zeros (its c_p is exactly 0); representable in FLOAT too. */
     private static final double NORM_FLOOR = 1e-30;
 
-    private final String layer;
-    private final String displayLayer;
     private final double[] direction;
     private final boolean cosine;
-    private final int batchIndex;
 
     public DirectionObjective(String layer, String displayLayer, double[] direction, boolean cosine, int batchIndex) {
+        super(layer, displayLayer, batchIndex);
         double norm = 0;
         for (double d : direction) {
             if (!Double.isFinite(d)) {
@@ -41,20 +38,12 @@ public final class DirectionObjective implements Objective {
         if (norm == 0) {
             throw new UsageException("the direction for " + displayLayer + " is all zeros");
         }
-        this.layer = layer;
-        this.displayLayer = displayLayer;
         this.direction = direction.clone();
         this.cosine = cosine;
-        this.batchIndex = Batch.checkIndex(batchIndex);
     }
 
     public DirectionObjective(String layer, String displayLayer, double[] direction, boolean cosine) {
         this(layer, displayLayer, direction, cosine, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override

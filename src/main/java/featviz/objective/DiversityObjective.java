@@ -1,7 +1,6 @@
 package featviz.objective;
 
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,26 +18,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * image j depends on both). Gram matrices are normalised as TensorFlow's l2_normalize does, with
  * |G| floored at 1e-5 (1e-10 on the squared norm), so an all-zero layer gives 0 instead of NaN.
  */
-public final class DiversityObjective implements Objective {
+public final class DiversityObjective extends LayerObjective {
     private static final double MIN_SQUARED_NORM = 1e-10;
 
-    private final String layer;
-    private final String displayLayer;
-    private final int batchIndex;
-
     public DiversityObjective(String layer, String displayLayer, int batchIndex) {
-        this.layer = layer;
-        this.displayLayer = displayLayer;
-        this.batchIndex = Batch.checkIndex(batchIndex);
+        super(layer, displayLayer, batchIndex);
     }
 
     public DiversityObjective(String layer, String displayLayer) {
         this(layer, displayLayer, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override

@@ -2,7 +2,6 @@ package featviz.objective;
 
 import featviz.UsageException;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -14,41 +13,31 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The position is checked when the activation arrives: the spatial size depends on the image size,
  * which the objective does not know when it is built.
  */
-public final class NeuronObjective implements Objective {
+public final class NeuronObjective extends LayerObjective {
     /** For x and y: the centre of the layer. */
     public static final int CENTRE = -1;
 
-    private final String layer;
-    private final String displayLayer;
     private final long channel;
     private final int x;
     private final int y;
-    private final int batchIndex;
 
     /**
      * @param x column, or {@link #CENTRE}; must be given together with y
      * @param y row, or {@link #CENTRE}
      */
     public NeuronObjective(String layer, String displayLayer, long channel, int x, int y, int batchIndex) {
+        super(layer, displayLayer, batchIndex);
         if ((x == CENTRE) != (y == CENTRE) || x < CENTRE || y < CENTRE) {
             throw new IllegalArgumentException("neuron position x=" + x + " y=" + y + ": give both, or neither");
         }
-        this.layer = layer;
-        this.displayLayer = displayLayer;
         this.channel = channel;
         this.x = x;
         this.y = y;
-        this.batchIndex = Batch.checkIndex(batchIndex);
     }
 
     /** The centre neuron, for every image. */
     public NeuronObjective(String layer, String displayLayer, long channel) {
         this(layer, displayLayer, channel, CENTRE, CENTRE, Batch.ALL);
-    }
-
-    @Override
-    public Set<String> layers() {
-        return Set.of(layer);
     }
 
     @Override
