@@ -93,12 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
             channels.add(c);
         }
         Objective objective = new featviz.objective.ChannelPerImageObjective(vertex, layerName, channels);
-        List<featviz.transform.Transform> transforms = new ArrayList<>(render.transforms());
-        if (!transforms.isEmpty() && network.fixedInputSize()) {
-            transforms.add(new featviz.transform.ResizeTo(size, size));
-        }
         Renderer renderer = new Renderer(network, objective, render.param(channels, size, null), render.optimizers().get(),
-                transforms, 0);
+                render.transformsFor(network, size), 0);
         long firstStepAt = ProcessStats.uptimeMillis();
         renderer.run(Math.max(1, warmup), featviz.render.RenderListener.NONE);
         long[] rssAtStep50 = {ProcessStats.rss()};

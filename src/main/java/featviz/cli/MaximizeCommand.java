@@ -18,8 +18,6 @@ import featviz.render.ChannelSelection;
 import featviz.render.RenderResult;
 import featviz.render.Renderer;
 import featviz.render.Shard;
-import featviz.transform.ResizeTo;
-import featviz.transform.Transform;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -237,12 +235,8 @@ public final class MaximizeCommand implements Callable<Integer> {
     }
 
     private Renderer renderer(ImageNetwork network, Objective goal, List<Long> images, int px, INDArray startImage) {
-        List<Transform> transforms = new ArrayList<>(render.transforms());
-        if (!transforms.isEmpty() && network.fixedInputSize()) {
-            transforms.add(new ResizeTo(px, px)); // dense layers take one size; the transforms change it
-        }
         return new Renderer(network, goal, render.param(images, px, startImage), render.optimizers().get(),
-                transforms, render.seed);
+                render.transformsFor(network, px), render.seed);
     }
 
     /** One picture (or, with --objective and --batch N, N of them: out_0.png ...), with snapshots and animation. */
@@ -353,8 +347,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         }
         a.addAll(List.of("--preset", render.preset().label(), "--param", render.paramKind(),
                 render.decorrelate() ? "--decorrelate" : "--no-decorrelate", "--transforms", render.transformSpec(),
-                "--optimizer", render.optimizers().get() instanceof featviz.optim.Adam ? "adam" : "normalized",
-                "--step-size", String.valueOf(render.stepSize != null ? render.stepSize : render.preset().stepSize),
+                "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
                 "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.inputShape()[1])));
         return a;

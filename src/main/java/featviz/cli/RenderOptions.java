@@ -9,10 +9,13 @@ import featviz.param.DecorrelatedPixelParam;
 import featviz.param.FourierParam;
 import featviz.param.ImageParam;
 import featviz.param.PixelParam;
+import featviz.model.ImageNetwork;
+import featviz.transform.ResizeTo;
 import featviz.transform.Transform;
 import featviz.transform.Transforms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,6 +119,18 @@ public final class RenderOptions {
         return Transforms.parse(transformSpec());
     }
 
+    /**
+     * The transforms for a network at {@code px}: the chosen ones, then a resize back to {@code px} when the
+     * network takes one input size only (dense layers), since padding, jitter and scaling change the size.
+     */
+    List<Transform> transformsFor(ImageNetwork network, int px) {
+        List<Transform> chain = new ArrayList<>(transforms());
+        if (!chain.isEmpty() && network.fixedInputSize()) {
+            chain.add(new ResizeTo(px, px));
+        }
+        return chain;
+    }
+
     /** Checks every option before any work, so a typo fails in a second rather than after a download. */
     void validate() {
         preset();
@@ -136,14 +151,23 @@ public final class RenderOptions {
         }
     }
 
+    /** The optimiser's name, the preset's unless --optimizer is given. */
+    String optimizerName() {
+        return (optimizer != null ? optimizer : preset().optimizer).toLowerCase(Locale.ROOT);
+    }
+
+    /** The learning rate or step size, the preset's unless --step-size is given. */
+    double stepSize() {
+        return stepSize != null ? stepSize : preset().stepSize;
+    }
+
     /** A fresh optimiser for each batch (optimisers keep per-image statistics). */
     Supplier<Optimizer> optimizers() {
-        double lr = stepSize != null ? stepSize : preset().stepSize;
-        String name = optimizer != null ? optimizer : preset().optimizer;
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        double lr = stepSize();
+        return switch (optimizerName()) {
             case "adam" -> () -> new Adam(lr);
             case "normalized" -> () -> new NormalizedAscent(lr);
-            default -> throw new UsageException("unknown --optimizer '" + name + "': expected adam or normalized");
+            default -> throw new UsageException("unknown --optimizer '" + optimizer + "': expected adam or normalized");
         };
     }
 

@@ -1,6 +1,5 @@
 package featviz.objective;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,14 +23,7 @@ public final class NegatedObjective implements Objective {
 
     @Override
     public Evaluation evaluate(Map<String, INDArray> activations) {
-        Evaluation e = inner.evaluate(activations);
-        double[] values = e.values().clone();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = -values[i];
-        }
-        Map<String, INDArray> gradients = new LinkedHashMap<>();
-        e.gradients().forEach((layer, g) -> gradients.put(layer, g.neg()));
-        return new Evaluation(values, gradients);
+        return inner.evaluate(activations).scaled(-1);
     }
 
     @Override

@@ -23,6 +23,17 @@ public interface Objective {
     String describe();
 
     record Evaluation(double[] values, Map<String, INDArray> gradients) {
+        /** Every value and gradient times {@code factor}: for scaled and negated objectives. */
+        public Evaluation scaled(double factor) {
+            double[] scaledValues = values.clone();
+            for (int i = 0; i < scaledValues.length; i++) {
+                scaledValues[i] *= factor;
+            }
+            Map<String, INDArray> scaledGradients = new java.util.LinkedHashMap<>();
+            gradients.forEach((layer, g) -> scaledGradients.put(layer, g.mul(factor)));
+            return new Evaluation(scaledValues, scaledGradients);
+        }
+
         public double total() {
             double sum = 0;
             for (double v : values) {
