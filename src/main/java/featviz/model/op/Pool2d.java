@@ -4,13 +4,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Max or average pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. */
+/**
+ * Max or average pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. Max pooling
+ * on the CPU runs {@link MaxPoolKernel}, which is several times faster than libnd4j's and remembers its
+ * maxima for the backward pass; other backends (CUDA) and average pooling run libnd4j's op.
+ */
 public final class Pool2d implements Op {
     public enum Kind { MAX, AVG }
 
     private final Kind kind;
     private final int[] args;
+    private final MaxPoolKernel kernel;
     private INDArray input;
+    private int[] argmax; // where each output's maximum was, in its input plane (MaxPoolKernel only)
 
     /**
      * @param avgDivisorExcludesPadding DL4J's legacy {@code avgPoolIncludePadInDivisor} flag (true means
@@ -22,17 +28,47 @@ public final class Pool2d implements Op {
         int extra = kind == Kind.AVG && avgDivisorExcludesPadding ? 1 : 0;
         this.args = new int[] {kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
                 dilation[0], dilation[1], same ? 1 : 0, extra, 0 /* NCHW */};
+        this.kernel = kind == Kind.MAX
+                ? new MaxPoolKernel(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1]) : null;
     }
 
     @Override
     public INDArray forward(INDArray... in) {
         input = in[0];
         String name = kind == Kind.MAX ? "maxpool2d" : "avgpool2d";
-        return Ops.run(DynamicCustomOp.builder(name).addInputs(input).addIntegerArguments(args), input);
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(input).addIntegerArguments(args);
+        if (kernel == null || !MaxPoolKernel.supports(input)) {
+            argmax = null;
+            return Ops.run(b, input);
+        }
+        if (input.isView() || input.ordering() != 'c') {
+            input = input.dup('c');
+        }
+        INDArray out = Nd4j.createUninitialized(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
+        if (argmax == null || argmax.length != out.length()) {
+            argmax = new int[(int) out.length()]; // reused while the size stays the same
+        }
+        kernel.forward(input, out, padding(input.size(2), out.size(2), 0), padding(input.size(3), out.size(3), 1),
+                argmax);
+        return out;
+    }
+
+    /** Top (axis 0) or left (axis 1) padding: explicit, or as libnd4j computes it in same mode. */
+    private int padding(long in, long out, int axis) {
+        if (args[8] == 0) {
+            return args[4 + axis];
+        }
+        long extent = (args[axis] - 1L) * args[6 + axis] + 1;
+        return (int) Math.max(0, ((out - 1) * args[2 + axis] + extent - in) / 2);
     }
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
+        if (argmax != null) {
+            INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
+            kernel.backward(gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut, gradIn, argmax);
+            return new INDArray[] {gradIn};
+        }
         String name = kind == Kind.MAX ? "maxpool2d_bp" : "avgpool2d_bp";
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name)
                 .addInputs(input, gradOut).addIntegerArguments(args);

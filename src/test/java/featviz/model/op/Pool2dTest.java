@@ -1,0 +1,90 @@
+package featviz.model.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import featviz.GradientCheck;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** featviz's CPU max pooling against libnd4j's maxpool2d and maxpool2d_bp, which DL4J's layers run. */
+class Pool2dTest {
+
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                // kernel, stride, padding, dilation, same mode, input size
+                Arguments.of(2, 2, 0, 1, false, 8),   // VGG
+                Arguments.of(3, 2, 0, 1, false, 11),  // ResNet50's stem, odd size
+                Arguments.of(3, 2, 0, 1, false, 12),
+                Arguments.of(3, 1, 1, 1, false, 7),   // overlapping windows with padding
+                Arguments.of(3, 2, 1, 1, false, 9),
+                Arguments.of(2, 3, 0, 1, false, 10),  // gaps between windows
+                Arguments.of(3, 2, 0, 2, false, 13),  // dilated
+                Arguments.of(3, 2, 0, 1, true, 9),    // same mode
+                Arguments.of(2, 2, 0, 1, true, 7),
+                Arguments.of(4, 3, 0, 1, true, 10));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void matchesLibnd4jForwardAndBackward(int k, int s, int p, int d, boolean same, int size) {
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray x = GradientCheck.uniform(dt, 7, 2, 3, size, size + 1).subi(0.5);
+            Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
+                    new int[] {d, d}, same, false);
+            int[] args = {k, k, s, s, p, p, d, d, same ? 1 : 0, 0, 0};
+            INDArray expected = libnd4j("maxpool2d", args, x);
+            INDArray y = pool.forward(x);
+            assertArrayEquals(expected.shape(), y.shape());
+            assertEquals(0, expected.sub(y).amaxNumber().doubleValue(), 0, "forward " + dt);
+
+            INDArray g = GradientCheck.uniform(dt, 8, y.shape()).subi(0.5);
+            INDArray expectedGrad = libnd4j("maxpool2d_bp", args, x, g);
+            INDArray grad = pool.backward(g)[0];
+            assertEquals(0, expectedGrad.sub(grad).amaxNumber().doubleValue(), 1e-6, "backward " + dt);
+        }
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 3, 1, 2, 9, 9);
+        Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, false, false);
+        INDArray w = GradientCheck.uniform(DataType.DOUBLE, 4, pool.forward(x).shape());
+        INDArray grad = pool.backward(w.dup())[0];
+        double err = GradientCheck.maxRelativeError(in -> new Pool2d(Pool2d.Kind.MAX, new int[] {3, 3},
+                new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, false, false).forward(in).mul(w).sumNumber()
+                .doubleValue(), x, grad, Integer.MAX_VALUE, 1);
+        assertTrue(err < 1e-6, "max relative error " + err);
+    }
+
+    @Test
+    void eachMaximumTakesItsWholeGradientOnce() {
+        // Overlapping 3x3/1 windows over one peak: every window containing it sends its gradient there.
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 1, 1, 5, 5).subi(1);
+        x.putScalar(new long[] {0, 0, 2, 2}, 5);
+        Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, false, false);
+        INDArray y = pool.forward(x);
+        assertEquals(9 * 5, y.sumNumber().doubleValue(), 0);
+        INDArray grad = pool.backward(Nd4j.ones(DataType.DOUBLE, y.shape()))[0];
+        assertEquals(9, grad.getDouble(0, 0, 2, 2), 0);
+        assertEquals(9, grad.sumNumber().doubleValue(), 0);
+    }
+
+    private static INDArray libnd4j(String name, int[] args, INDArray... inputs) {
+        DynamicCustomOp op = DynamicCustomOp.builder(name).addInputs(inputs).addIntegerArguments(args).build();
+        INDArray out = Nd4j.create(inputs[0].dataType(), op.calculateOutputShape().get(0).getShape());
+        op.addOutputArgument(out);
+        Nd4j.exec(op);
+        return out;
+    }
+}
