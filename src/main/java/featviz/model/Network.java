@@ -1,5 +1,6 @@
 package featviz.model;
 
+import featviz.model.op.Memory;
 import featviz.model.op.Op;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A frozen CNN as featviz runs it: DL4J's layers re-expressed as {@link Op}s, truncated after the layers
@@ -28,6 +31,8 @@ public final class Network {
     private final Map<String, Integer> index = new HashMap<>();
     private final DataType dataType;
     private final INDArray[] outputs;
+    private final boolean[] tapped; // activations handed to the caller by the last forward pass: kept until clear()
+    private boolean ownsInput; // outputs[0] is a cast of the caller's input, made here
     private long[] forwardNanos; // per node, when profiling
     private long[] backwardNanos;
 
@@ -35,6 +40,7 @@ public final class Network {
         this.nodes = List.copyOf(nodes);
         this.dataType = dataType;
         this.outputs = new INDArray[nodes.size()];
+        this.tapped = new boolean[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             index.put(nodes.get(i).name(), i);
         }
@@ -52,24 +58,37 @@ public final class Network {
         return index.containsKey(node);
     }
 
-    /** Runs the whole (truncated) network and returns the activations of the named nodes. */
+    /**
+     * Runs the whole (truncated) network and returns the activations of the named nodes. They stay valid
+     * until {@link #clear}; everything else the pass computes is freed during {@link #backward}. A pass that is
+     * never cleared is left to the garbage collector.
+     *
+     * <p>The pass runs outside any ND4J workspace, whatever the caller has open: a workspace keeps every array
+     * of a step until the step ends, while here each array is freed at its last use (see {@link Memory}).
+     */
     public Map<String, INDArray> forward(INDArray input, Collection<String> taps) {
-        outputs[0] = input.dataType() == dataType ? input : input.castTo(dataType);
-        for (int i = 1; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            INDArray[] in = new INDArray[node.inputs().length];
-            for (int k = 0; k < in.length; k++) {
-                in[k] = outputs[node.inputs()[k]];
-            }
-            long t0 = forwardNanos == null ? 0 : System.nanoTime();
-            outputs[i] = node.op().forward(in);
-            if (forwardNanos != null) {
-                forwardNanos[i] += System.nanoTime() - t0;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            outputs[0] = input.dataType() == dataType ? input : input.castTo(dataType);
+            ownsInput = outputs[0] != input;
+            for (int i = 1; i < nodes.size(); i++) {
+                Node node = nodes.get(i);
+                INDArray[] in = new INDArray[node.inputs().length];
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = outputs[node.inputs()[k]];
+                }
+                long t0 = forwardNanos == null ? 0 : System.nanoTime();
+                outputs[i] = node.op().forward(in);
+                if (forwardNanos != null) {
+                    forwardNanos[i] += System.nanoTime() - t0;
+                }
             }
         }
+        java.util.Arrays.fill(tapped, false);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String tap : taps) {
-            result.put(tap, outputs[indexOf(tap)]);
+            int i = indexOf(tap);
+            tapped[i] = true;
+            result.put(tap, outputs[i]);
         }
         return result;
     }
@@ -77,34 +96,52 @@ public final class Network {
     /**
      * Back-propagates gradients given at some nodes (d objective / d activation) to the input, through
      * the last {@link #forward} pass. Gradients arriving at a node from several consumers are summed.
+     *
+     * <p>Walking back, each node's activation and saved state are freed once its backward pass is done (all
+     * its consumers come later in node order, so they are done too), and each gradient once it has been
+     * passed on. The given gradients stay the caller's: they may be overwritten, never freed. The result is
+     * a fresh array in the caller's workspace, if one is open.
      */
     public INDArray backward(Map<String, INDArray> gradients) {
         INDArray[] grads = new INDArray[nodes.size()];
-        int last = 0;
-        for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
-            int i = indexOf(e.getKey());
-            grads[i] = accumulate(grads[i], e.getValue());
-            last = Math.max(last, i);
-        }
-        for (int i = last; i >= 1; i--) {
-            if (grads[i] == null) {
-                continue;
+        INDArray[] given = gradients.values().toArray(INDArray[]::new);
+        INDArray result;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
+                int i = indexOf(e.getKey());
+                grads[i] = accumulate(grads[i], e.getValue(), given);
             }
-            Node node = nodes.get(i);
-            long t0 = backwardNanos == null ? 0 : System.nanoTime();
-            INDArray[] inGrads = node.op().backward(grads[i]);
-            if (backwardNanos != null) {
-                backwardNanos[i] += System.nanoTime() - t0;
+            for (int i = nodes.size() - 1; i >= 1; i--) {
+                Node node = nodes.get(i);
+                if (grads[i] != null) {
+                    long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                    INDArray[] inGrads = node.op().backward(grads[i]);
+                    if (backwardNanos != null) {
+                        backwardNanos[i] += System.nanoTime() - t0;
+                    }
+                    for (int k = 0; k < inGrads.length; k++) {
+                        int j = node.inputs()[k];
+                        grads[j] = accumulate(grads[j], inGrads[k], given);
+                    }
+                    if (!Memory.sharesBuffer(grads[i], inGrads)) {
+                        releaseGradient(grads[i], given);
+                    }
+                    grads[i] = null;
+                }
+                node.op().clear();
+                if (!tapped[i]) {
+                    releaseOutput(i);
+                }
             }
-            for (int k = 0; k < inGrads.length; k++) {
-                int j = node.inputs()[k];
-                grads[j] = accumulate(grads[j], inGrads[k]);
+            if (grads[0] == null) {
+                throw new IllegalStateException("the objective does not depend on the input");
             }
+            result = grads[0];
         }
-        if (grads[0] == null) {
-            throw new IllegalStateException("the objective does not depend on the input");
-        }
-        return grads[0];
+        // One image-sized copy into the caller's scope, so the caller's own memory discipline applies to it.
+        INDArray copy = result.dup();
+        releaseGradient(result, given);
+        return copy;
     }
 
     /** Starts accumulating the time each node's forward and backward pass takes (for the benchmark). */
@@ -124,15 +161,51 @@ public final class Network {
         return result;
     }
 
-    /** Forgets the arrays the last pass kept for its backward pass. */
+    /** Frees what the last pass still holds: the tapped activations, and everything when backward did not run. */
     public void clear() {
-        java.util.Arrays.fill(outputs, null);
         nodes.forEach(n -> n.op().clear());
+        for (int i = outputs.length - 1; i >= 1; i--) {
+            releaseOutput(i);
+        }
+        if (ownsInput) {
+            Memory.release(outputs[0]);
+        }
+        outputs[0] = null;
+        ownsInput = false;
     }
 
-    private static INDArray accumulate(INDArray sum, INDArray g) {
-        // Never in place: an identity op hands on the very array it was given.
-        return sum == null ? g : sum.add(g);
+    /** Frees node i's activation unless an earlier node's activation is the same buffer (pass-through ops). */
+    private void releaseOutput(int i) {
+        INDArray a = outputs[i];
+        outputs[i] = null;
+        if (a == null) {
+            return;
+        }
+        for (int j = 0; j < i; j++) {
+            if (outputs[j] != null && Memory.sharesBuffer(a, outputs[j])) {
+                return;
+            }
+        }
+        Memory.release(a);
+    }
+
+    private static void releaseGradient(INDArray g, INDArray[] given) {
+        if (!Memory.sharesBuffer(g, given)) {
+            Memory.release(g);
+        }
+    }
+
+    private static INDArray accumulate(INDArray sum, INDArray g, INDArray[] given) {
+        if (sum == null) {
+            return g;
+        }
+        // A new array: either may be the caller's, or be handed on by a pass-through op to another node.
+        INDArray total = sum.add(g);
+        releaseGradient(sum, given);
+        if (g != sum) {
+            releaseGradient(g, given);
+        }
+        return total;
     }
 
     private int indexOf(String node) {

@@ -21,9 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The loop that ties the four ideas together: parameters become an image, the network looks at it, the
  * objective scores the activations, and the optimiser climbs the gradient back to the parameters.
  *
- * <p>Every array a step allocates lives in one ND4J workspace that is recycled at the next step, so
- * memory stays flat however many steps run (ND4J frees native buffers only when the JVM collects their
- * Java objects, which a long run outpaces).
+ * <p>Memory stays flat however many steps run (ND4J frees native buffers only when the JVM collects their
+ * Java objects, which a long run outpaces): the network frees each of its activations and gradients at its
+ * last use (see {@link featviz.model.Network}), and the small arrays of the rest of a step (image,
+ * transforms, objective, optimiser) live in one ND4J workspace recycled at the next step.
  */
 public final class Renderer {
     private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()

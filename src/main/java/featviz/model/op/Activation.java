@@ -23,7 +23,15 @@ public final class Activation implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        return new INDArray[] {fn.backprop(input.dup(), gradOut.dup()).getFirst()};
+        INDArray x = input.dup();
+        INDArray g = gradOut.dup();
+        INDArray grad = fn.backprop(x, g).getFirst();
+        for (INDArray temporary : new INDArray[] {x, g}) {
+            if (!Memory.sharesBuffer(temporary, grad)) {
+                Memory.release(temporary);
+            }
+        }
+        return new INDArray[] {grad};
     }
 
     @Override

@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Chain implements Op {
     private final List<Op> ops;
+    private INDArray[] between = new INDArray[0]; // outputs of all but the last op: this chain's own arrays
+    private INDArray[] firstInputs = new INDArray[0];
+    private INDArray lastOutput;
 
     public Chain(List<Op> ops) {
         this.ops = List.copyOf(ops);
@@ -21,10 +24,16 @@ public final class Chain implements Op {
 
     @Override
     public INDArray forward(INDArray... in) {
+        between = new INDArray[ops.size() - 1];
+        firstInputs = in.clone();
         INDArray[] x = in;
-        for (Op op : ops) {
-            x = new INDArray[] {op.forward(x)};
+        for (int i = 0; i < ops.size(); i++) {
+            x = new INDArray[] {ops.get(i).forward(x)};
+            if (i < between.length) {
+                between[i] = x[0];
+            }
         }
+        lastOutput = x[0];
         return x[0];
     }
 
@@ -35,14 +44,39 @@ public final class Chain implements Op {
             if (i < ops.size() - 1 && g.length != 1) {
                 throw new IllegalStateException("only the first op of a chain may take several inputs");
             }
-            g = ops.get(i).backward(g[0]);
+            INDArray gradOutOfOp = g[0];
+            g = ops.get(i).backward(gradOutOfOp);
+            if (gradOutOfOp != gradOut && !Memory.sharesBuffer(gradOutOfOp, g)) {
+                Memory.release(gradOutOfOp); // a gradient between two of this chain's ops
+            }
         }
         return g;
     }
 
+    /**
+     * Frees the arrays passed between this chain's ops, except those that are the chain's input or output
+     * under another name (in-place ops hand on the array they were given).
+     */
     @Override
     public void clear() {
         ops.forEach(Op::clear);
+        INDArray[] own = between;
+        between = new INDArray[0];
+        for (int i = 0; i < own.length; i++) {
+            INDArray a = own[i];
+            if (a == null || Memory.sharesBuffer(a, lastOutput)) {
+                continue;
+            }
+            boolean later = false;
+            for (int j = i + 1; j < own.length; j++) {
+                later |= own[j] != null && Memory.sharesBuffer(a, own[j]);
+            }
+            if (!later && !Memory.sharesBuffer(a, firstInputs)) {
+                Memory.release(a);
+            }
+        }
+        lastOutput = null;
+        firstInputs = new INDArray[0];
     }
 
     @Override

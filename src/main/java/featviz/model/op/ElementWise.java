@@ -32,15 +32,13 @@ public final class ElementWise implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
+        // The first input takes the incoming gradient array itself (the network hands each gradient to one
+        // backward pass, which may reuse it); the others get copies. Saves one copy per residual add.
+        INDArray first = kind == Kind.AVERAGE ? gradOut.divi(arity) : gradOut;
         INDArray[] grads = new INDArray[arity];
-        for (int i = 0; i < arity; i++) {
-            INDArray g = gradOut.dup();
-            if (kind == Kind.AVERAGE) {
-                g.divi(arity);
-            } else if (kind == Kind.SUBTRACT && i > 0) {
-                g.negi();
-            }
-            grads[i] = g;
+        grads[0] = first;
+        for (int i = 1; i < arity; i++) {
+            grads[i] = kind == Kind.SUBTRACT ? first.neg() : first.dup();
         }
         return grads;
     }

@@ -16,6 +16,7 @@ public final class Pool2d implements Op {
     private final int[] args;
     private final MaxPoolKernel kernel;
     private INDArray input;
+    private INDArray ownInput; // a contiguous copy of the input made for MaxPoolKernel, freed by clear()
     private int[] argmax; // where each output's maximum was, in its input plane (MaxPoolKernel only)
 
     /**
@@ -43,6 +44,7 @@ public final class Pool2d implements Op {
         }
         if (input.isView() || input.ordering() != 'c') {
             input = input.dup('c');
+            ownInput = input;
         }
         INDArray out = Nd4j.createUninitialized(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
         if (argmax == null || argmax.length != out.length()) {
@@ -66,7 +68,11 @@ public final class Pool2d implements Op {
     public INDArray[] backward(INDArray gradOut) {
         if (argmax != null) {
             INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
-            kernel.backward(gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut, gradIn, argmax);
+            INDArray dense = gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut;
+            kernel.backward(dense, gradIn, argmax);
+            if (dense != gradOut) {
+                Memory.release(dense);
+            }
             return new INDArray[] {gradIn};
         }
         String name = kind == Kind.MAX ? "maxpool2d_bp" : "avgpool2d_bp";
@@ -78,6 +84,8 @@ public final class Pool2d implements Op {
     @Override
     public void clear() {
         input = null;
+        Memory.release(ownInput);
+        ownInput = null;
     }
 
     @Override

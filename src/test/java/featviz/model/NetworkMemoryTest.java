@@ -1,0 +1,112 @@
+package featviz.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import featviz.GradientCheck;
+import featviz.TestNets;
+import featviz.model.op.Memory;
+import featviz.model.op.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The network frees every activation and gradient at its last use, so its peak memory is what one pass
+ * needs at once: checked by recording every array each op hands back, on a graph with BatchNorm, in-place
+ * and standalone ReLUs, pooling, a residual add, a merge and a dense head.
+ */
+class NetworkMemoryTest {
+
+    /** Wraps an op and keeps every array it returns. */
+    private static final class Recording implements Op {
+        final Op op;
+        final List<INDArray> activations = new ArrayList<>();
+        final List<INDArray> gradients = new ArrayList<>();
+
+        Recording(Op op) {
+            this.op = op;
+        }
+
+        @Override
+        public INDArray forward(INDArray... inputs) {
+            INDArray out = op.forward(inputs);
+            activations.add(out);
+            return out;
+        }
+
+        @Override
+        public INDArray[] backward(INDArray gradOutput) {
+            INDArray[] grads = op.backward(gradOutput);
+            gradients.addAll(List.of(grads));
+            return grads;
+        }
+
+        @Override
+        public void clear() {
+            op.clear();
+        }
+
+        @Override
+        public String describe() {
+            return op.describe();
+        }
+    }
+
+    @Test
+    void backwardFreesEverythingButTheTappedActivationsAndClearFreesThose() {
+        ComputationGraph graph = TestNets.residualGraph(3, DataType.DOUBLE, 16);
+        GraphSpec spec = GraphSpec.of(graph.getConfiguration(), InputType.convolutional(16, 16, 3));
+        List<String> taps = List.of("out", "act2");
+        Network plain = NetworkBuilder.build(spec, new LoadedWeights(graph, "test"), taps, DataType.DOUBLE);
+        List<Network.Node> nodes = new ArrayList<>();
+        List<Recording> recordings = new ArrayList<>();
+        for (Network.Node n : plain.nodes()) {
+            Recording r = new Recording(n.op());
+            recordings.add(r);
+            nodes.add(new Network.Node(n.name(), r, n.inputs()));
+        }
+        Network net = new Network(nodes, DataType.DOUBLE);
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 5, 2, 3, 16, 16);
+        Map<String, INDArray> probes = NetworkGradientTest.randomProbes(plain, x, taps, 11);
+        Map<String, INDArray> given = Map.of("out", probes.get("out").dup(), "act2", probes.get("act2").dup());
+        INDArray expected = plain.backward(probes);
+
+        Map<String, INDArray> acts = net.forward(x, taps);
+        INDArray[] tapped = acts.values().toArray(INDArray[]::new);
+        INDArray grad = net.backward(given);
+
+        assertEquals(0, expected.sub(grad).amaxNumber().doubleValue(), 1e-12, "the gradient survives the freeing");
+        int freed = 0;
+        for (Recording r : recordings) {
+            for (INDArray a : r.activations) {
+                if (a == x || Memory.sharesBuffer(a, tapped)) {
+                    assertFalse(a.wasClosed(), "a tapped activation is freed only by clear()");
+                } else {
+                    assertTrue(a.wasClosed() || a.isView(), r.describe() + ": activation not freed");
+                    freed++;
+                }
+            }
+            for (INDArray g : r.gradients) {
+                if (!Memory.sharesBuffer(g, given.values().toArray(INDArray[]::new))) {
+                    assertTrue(g.wasClosed() || g.isView(), r.describe() + ": gradient not freed");
+                    freed++;
+                }
+            }
+        }
+        assertTrue(freed > 20, "freed " + freed);
+        given.values().forEach(g -> assertFalse(g.wasClosed(), "the caller's gradients are the caller's"));
+
+        net.clear();
+        for (INDArray a : tapped) {
+            assertTrue(a.wasClosed(), "clear() frees the tapped activations");
+        }
+        assertFalse(x.wasClosed() || grad.wasClosed());
+    }
+}
