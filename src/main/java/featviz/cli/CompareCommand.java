@@ -63,13 +63,13 @@ public final class CompareCommand implements Callable<Integer> {
     Double minSsim;
 
     @Option(names = "--diff", paramLabel = "DIR",
-            description = {"Write a difference image for every pair whose pixels differ, within tolerance or not:",
-                "DIR/<name>-diff.png, |A-B| per channel amplified so the largest difference is white",
-                "(black = identical). DIR is created if needed."})
+            description = "Write a difference image for every pair whose pixels differ, within tolerance or not: " +
+                "DIR/<name>-diff.png, |A-B| per channel amplified so the largest difference is white " +
+                "(black = identical). DIR is created if needed.")
     Path diffDirectory;
 
-    @Option(names = "--json", description = {"Print one JSON object: a, b, mode, tolerance, files (per file: status,",
-        "pass, metrics, same_bytes, reasons, diff) and summary. psnr is the string \"inf\" when identical."})
+    @Option(names = "--json", description = "Print one JSON object: a, b, mode, tolerance, files (per file: status, " +
+        "pass, metrics, same_bytes, reasons, diff) and summary. psnr is the string \"inf\" when identical.")
     boolean json;
 
     @Mixin

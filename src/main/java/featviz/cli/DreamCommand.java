@@ -50,19 +50,19 @@ public final class DreamCommand implements Callable<Integer> {
     Path input;
 
     @Option(names = "--layer", paramLabel = "NAME", required = true,
-            description = {"Layer whose activations to amplify, by the names `featviz layers` prints (e.g.",
-                "block4_conv3). Must be a convolutional (spatial) layer."})
+            description = "Layer whose activations to amplify, by the names `featviz layers` prints (e.g. " +
+                "block4_conv3). Must be a convolutional (spatial) layer.")
     String layer;
 
     @Option(names = "--index", paramLabel = "N",
-            description = {"Amplify only this channel (its mean activation). Default: the whole layer, the",
-                "mean of its squared activations (deepdream)."})
+            description = "Amplify only this channel (its mean activation). Default: the whole layer, the " +
+                "mean of its squared activations (deepdream).")
     Long index;
 
     @Option(names = "--octaves", paramLabel = "A..B", defaultValue = "-2..2",
-            description = {"Octaves n from A to B (or a single n): the photo is resized by octave-scale^n for",
-                "each in turn, each starting from the previous one's result. Default: ${DEFAULT-VALUE}",
-                "(5 octaves, 0.59x to 1.69x the photo's size)."})
+            description = "Octaves n from A to B (or a single n): the photo is resized by octave-scale^n for " +
+                "each in turn, each starting from the previous one's result. Default: ${DEFAULT-VALUE} " +
+                "(5 octaves, 0.59x to 1.69x the photo's size).")
     String octaves;
 
     @Option(names = "--octave-scale", paramLabel = "X", defaultValue = "1.3",
@@ -74,18 +74,18 @@ public final class DreamCommand implements Callable<Integer> {
     int steps;
 
     @Option(names = "--step-size", paramLabel = "X", defaultValue = "0.01",
-            description = {"Each step adds X * gradient / std(gradient) to the pixels (in [0, 1]) and clips.",
-                "The tutorial's 0.01 on its [-1, 1] scale is 0.005 here. Default: ${DEFAULT-VALUE}."})
+            description = "Each step adds X * gradient / std(gradient) to the pixels (in [0, 1]) and clips. " +
+                "The tutorial's 0.01 on its [-1, 1] scale is 0.005 here. Default: ${DEFAULT-VALUE}.")
     double stepSize;
 
     @Option(names = "--tile", paramLabel = "PX", defaultValue = "512",
-            description = {"Octaves larger than PX x PX are cut into tiles of at most that size, computed one at",
-                "a time, so memory depends on the tile and not on the photo. Default: ${DEFAULT-VALUE}."})
+            description = "Octaves larger than PX x PX are cut into tiles of at most that size, computed one at " +
+                "a time, so memory depends on the tile and not on the photo. Default: ${DEFAULT-VALUE}.")
     int tile;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = {"Seed of the random roll of the image before tiling at each step (which hides the tile",
-                "seams); same seed and options: same image, byte for byte. Default: ${DEFAULT-VALUE}."})
+            description = "Seed of the random roll of the image before tiling at each step (which hides the tile " +
+                "seams); same seed and options: same image, byte for byte. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",

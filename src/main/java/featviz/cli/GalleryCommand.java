@@ -55,8 +55,8 @@ public final class GalleryCommand implements Callable<Integer> {
             description = "Title of index.html. Default: ${DEFAULT-VALUE}.")
     String title;
 
-    @Option(names = "--json", description = {"Print one JSON object on stdout: output, index, manifest, images,",
-        "directories, linked/copied/unchanged counts, sheets, duplicates, missing, unreadable, complete."})
+    @Option(names = "--json", description = "Print one JSON object on stdout: output, index, manifest, images, " +
+        "directories, linked/copied/unchanged counts, sheets, duplicates, missing, unreadable, complete.")
     boolean json;
 
     @Mixin

@@ -36,8 +36,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "PNG files written by featviz.")
     List<Path> files;
 
-    @Option(names = "--json", description = {"Print one JSON object instead: each FILE as given, to an object of its",
-        "chunks, e.g. {\"a.png\": {\"Software\": \"featviz 0.1.0\", \"featviz:seed\": \"0\", ...}}."})
+    @Option(names = "--json", description = "Print one JSON object instead: each FILE as given, to an object of its " +
+        "chunks, e.g. {\"a.png\": {\"Software\": \"featviz 0.1.0\", \"featviz:seed\": \"0\", ...}}.")
     boolean json;
 
     @Mixin

@@ -43,6 +43,7 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cli = new CommandLine(new Main());
+        cli.setUsageHelpWidth(100); // the help texts are written for 100 columns: at 80 picocli re-wraps every line
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {

@@ -64,23 +64,23 @@ public final class MaximizeCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--layer", paramLabel = "NAME",
-            description = {"Layer to visualise, by the names `featviz layers` prints (Keras names for the",
-                "zoo models, e.g. block5_conv4, res4a_branch2a, fc1000). Default: the model's default",
-                "layer (vgg19: block5_conv4, resnet50: res4a_branch2a)."})
+            description = "Layer to visualise, by the names `featviz layers` prints (Keras names for the " +
+                "zoo models, e.g. block5_conv4, res4a_branch2a, fc1000). Default: the model's default " +
+                "layer (vgg19: block5_conv4, resnet50: res4a_branch2a).")
     String layer;
 
     @Option(names = "--index", paramLabel = "SPEC", defaultValue = "0",
-            description = {"Channel(s) to maximise (units, for dense layers), from 0: 4, a list 4,9,17, a range",
-                "0-63, a mix 0-3,10, or all. Default: ${DEFAULT-VALUE}."})
+            description = "Channel(s) to maximise (units, for dense layers), from 0: 4, a list 4,9,17, a range " +
+                "0-63, a mix 0-3,10, or all. Default: ${DEFAULT-VALUE}.")
     String index;
 
     @Option(names = "--objective", paramLabel = "EXPR",
-            description = {"Instead of --layer/--index: an expression of objectives combined with +, -, and",
-                "scalar *: LAYER:N (channel), neuron(LAYER:N[,x,y]), direction(LAYER,[v1,v2,...]) or",
-                "direction(LAYER,@file.txt), cosine(...) (the same, cosine similarity), deepdream(LAYER),",
-                "class(LAYER:N) (the score before the softmax), diversity(LAYER) (across --batch images),",
-                "and the image penalties tv, l1, l2 (negative, so add them: + 0.05*tv smooths).",
-                "E.g. \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\"."})
+            description = "Instead of --layer/--index: an expression of objectives combined with +, -, and " +
+                "scalar *: LAYER:N (channel), neuron(LAYER:N[,x,y]), direction(LAYER,[v1,v2,...]) or " +
+                "direction(LAYER,@file.txt), cosine(...) (the same, cosine similarity), deepdream(LAYER), " +
+                "class(LAYER:N) (the score before the softmax), diversity(LAYER) (across --batch images), " +
+                "and the image penalties tv, l1, l2 (negative, so add them: + 0.05*tv smooths). " +
+                "E.g. \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\".")
     String objective;
 
     @Option(names = "--negative", description = "Minimise the objective instead (what the unit responds to least).")
@@ -90,19 +90,19 @@ public final class MaximizeCommand implements Callable<Integer> {
     RenderOptions render;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
-            description = {"Images per forward and backward pass: with several channels, one channel each;",
-                "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}."})
+            description = "Images per forward and backward pass: with several channels, one channel each; " +
+                "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--shard", paramLabel = "K/N",
-            description = {"Render only part K of N of the channels (a deterministic, disjoint round-robin",
-                "split), e.g. one part per job of a CI matrix, Kubernetes Indexed Job or Slurm array."})
+            description = "Render only part K of N of the channels (a deterministic, disjoint round-robin " +
+                "split), e.g. one part per job of a CI matrix, Kubernetes Indexed Job or Slurm array.")
     String shard;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE|DIR",
-            description = {"One image: the PNG to write (default <model>_<layer>_<index>.png). Several",
-                "channels, or a directory: DIR/<model>/<layer>/<channel>.png plus DIR/manifest.json",
-                "(default: the current directory). Files are written atomically."})
+            description = "One image: the PNG to write (default <model>_<layer>_<index>.png). Several " +
+                "channels, or a directory: DIR/<model>/<layer>/<channel>.png plus DIR/manifest.json " +
+                "(default: the current directory). Files are written atomically.")
     Path output;
 
     @Option(names = "--thresholds", paramLabel = "N,N,...", split = ",",
@@ -118,12 +118,12 @@ public final class MaximizeCommand implements Callable<Integer> {
     Integer animateEvery;
 
     @Option(names = "--like", paramLabel = "FILE.png",
-            description = {"Render again with the settings recorded in a PNG featviz wrote (options given",
-                "here override them); says so when the weights are not the ones it was made with."})
+            description = "Render again with the settings recorded in a PNG featviz wrote (options given " +
+                "here override them); says so when the weights are not the ones it was made with.")
     Path like;
 
-    @Option(names = "--json", description = {"One image: one JSON object on stdout when done (output, objective at the",
-        "first and last step, steps, seconds per step). Several: one JSON line per finished channel."})
+    @Option(names = "--json", description = "One image: one JSON object on stdout when done (output, objective at the " +
+        "first and last step, steps, seconds per step). Several: one JSON line per finished channel.")
     boolean json;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")

@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg19",
-            description = {"vgg19 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J",
-                "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer. Default: ${DEFAULT-VALUE}."})
+            description = "vgg19 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J " +
+                "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--weights", paramLabel = "imagenet|random",
-            description = {"Zoo models only. imagenet (default) downloads the pretrained weights once and",
-                "caches them (see models/README.md); random uses seeded He-initialised weights with",
-                "the same architecture: for trying featviz offline and for benchmarks."})
+            description = "Zoo models only. imagenet (default) downloads the pretrained weights once and " +
+                "caches them (see models/README.md); random uses seeded He-initialised weights with " +
+                "the same architecture: for trying featviz offline and for benchmarks.")
     String weights;
 
     @Option(names = "--weights-seed", paramLabel = "N", defaultValue = "0",
@@ -25,9 +25,9 @@ public final class ModelOptions {
     long weightsSeed;
 
     @Option(names = "--preprocess", paramLabel = "caffe|unit|torch|tf",
-            description = {"How an RGB image in [0,1] becomes the network input. Zoo models: caffe (BGR,",
-                "0-255, ImageNet means subtracted), as their weights expect. File models: unit (RGB in",
-                "[0,1], unchanged) unless set; torch = ImageNet mean/std, tf = [-1,1]."})
+            description = "How an RGB image in [0,1] becomes the network input. Zoo models: caffe (BGR, " +
+                "0-255, ImageNet means subtracted), as their weights expect. File models: unit (RGB in " +
+                "[0,1], unchanged) unless set; torch = ImageNet mean/std, tf = [-1,1].")
     String preprocess;
 
     VisionModel load(WeightStore.ProgressListener download) {

@@ -35,36 +35,36 @@ import picocli.CommandLine.Option;
 public final class RenderOptions {
 
     @Option(names = "--preset", paramLabel = "lucid|tutorial", defaultValue = "lucid",
-            description = {"Defaults for the options below. lucid: --param fft --decorrelate --transforms lucid",
-                "--optimizer adam --lr 0.05 --steps 512 (Lucid's choices: interpretable pictures). tutorial:",
-                "--param pixel --no-decorrelate --transforms none --optimizer normalized --step-size 0.05",
-                "--steps 128 (the original blog post: fast, noisy). Default: ${DEFAULT-VALUE}."})
+            description = "Defaults for the options below. lucid: --param fft --decorrelate --transforms lucid " +
+                "--optimizer adam --lr 0.05 --steps 512 (Lucid's choices: interpretable pictures). tutorial: " +
+                "--param pixel --no-decorrelate --transforms none --optimizer normalized --step-size 0.05 " +
+                "--steps 128 (the original blog post: fast, noisy). Default: ${DEFAULT-VALUE}.")
     String preset;
 
     @Option(names = "--param", paramLabel = "fft|pixel",
-            description = {"Image parameterization. fft: a Fourier spectrum scaled by 1/frequency, through a",
-                "sigmoid (Lucid). pixel: the pixels themselves (clipped to [0,1], or through a sigmoid",
-                "with --decorrelate)."})
+            description = "Image parameterization. fft: a Fourier spectrum scaled by 1/frequency, through a " +
+                "sigmoid (Lucid). pixel: the pixels themselves (clipped to [0,1], or through a sigmoid " +
+                "with --decorrelate).")
     String param;
 
     @Option(names = "--decorrelate", negatable = true, fallbackValue = "true",
-            description = {"Optimise in ImageNet's decorrelated colour space (Lucid's colour matrix).",
-                "--no-decorrelate: plain RGB."})
+            description = "Optimise in ImageNet's decorrelated colour space (Lucid's colour matrix). " +
+                "--no-decorrelate: plain RGB.")
     Boolean decorrelate;
 
     @Option(names = "--transforms", paramLabel = "SPEC",
-            description = {"Random transforms applied every step, for robust pictures: lucid (pad 12, jitter 8,",
-                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), none, or a list such as",
-                "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4. Seeded by --seed."})
+            description = "Random transforms applied every step, for robust pictures: lucid (pad 12, jitter 8, " +
+                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), none, or a list such as " +
+                "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4. Seeded by --seed.")
     String transforms;
 
     @Option(names = "--steps", paramLabel = "N", description = "Gradient-ascent steps (lucid 512, tutorial 128).")
     Integer steps;
 
     @Option(names = "--optimizer", paramLabel = "adam|normalized",
-            description = {"adam: Adam (lr 0.05). normalized: the original tutorial's update,",
-                "x += step * g / std(g), then clip to the valid range (0.05 on the [0,1] pixel scale",
-                "= the tutorial's 0.1 on [-1,1])."})
+            description = "adam: Adam (lr 0.05). normalized: the original tutorial's update, " +
+                "x += step * g / std(g), then clip to the valid range (0.05 on the [0,1] pixel scale " +
+                "= the tutorial's 0.1 on [-1,1]).")
     String optimizer;
 
     @Option(names = {"--step-size", "--lr"}, paramLabel = "X",
@@ -72,14 +72,14 @@ public final class RenderOptions {
     Double stepSize;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = {"Seed of the start noise (drawn per channel) and of the random transforms; same seed",
-                "and options: same image, byte for byte. Default: ${DEFAULT-VALUE}."})
+            description = "Seed of the start noise (drawn per channel) and of the random transforms; same seed " +
+                "and options: same image, byte for byte. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--start", paramLabel = "noise|gray|PATH", defaultValue = "noise",
-            description = {"Start image: seeded noise (the parameterization's own: uniform 0.5 +- 0.1 for pixels,",
-                "Lucid's 0.01 Gaussian spectrum for fft), plain mid-grey, or an image file (JPEG incl.",
-                "CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size. Default: ${DEFAULT-VALUE}."})
+            description = "Start image: seeded noise (the parameterization's own: uniform 0.5 +- 0.1 for pixels, " +
+                "Lucid's 0.01 Gaussian spectrum for fft), plain mid-grey, or an image file (JPEG incl. " +
+                "CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size. Default: ${DEFAULT-VALUE}.")
     String start;
 
     @Option(names = "--size", paramLabel = "PX",
