@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +30,7 @@ public final class Network {
 
     private final List<Node> nodes;
     private final Map<String, Integer> index = new HashMap<>();
+    private final Set<String> notOwnOutput;
     private final DataType dataType;
     private final INDArray[] outputs;
     private final boolean[] tapped; // activations handed to the caller by the last forward pass: kept until clear()
@@ -37,7 +39,16 @@ public final class Network {
     private long[] backwardNanos;
 
     Network(List<Node> nodes, DataType dataType) {
+        this(nodes, dataType, Set.of());
+    }
+
+    /**
+     * @param notOwnOutput nodes whose op computes more than the vertex they are named after (a convolution
+     *     with the BatchNorm after it folded in, see {@link Fusion}): their outputs cannot be read
+     */
+    Network(List<Node> nodes, DataType dataType, Set<String> notOwnOutput) {
         this.nodes = List.copyOf(nodes);
+        this.notOwnOutput = Set.copyOf(notOwnOutput);
         this.dataType = dataType;
         this.outputs = new INDArray[nodes.size()];
         this.tapped = new boolean[nodes.size()];
@@ -208,10 +219,15 @@ public final class Network {
         return total;
     }
 
+    /** The index of a node whose output can be read or given a gradient. */
     private int indexOf(String node) {
         Integer i = index.get(node);
         if (i == null) {
             throw new IllegalArgumentException("no node " + node + " in the truncated network");
+        }
+        if (notOwnOutput.contains(node)) {
+            throw new IllegalArgumentException("node " + node + " was fused with the layer after it; "
+                    + "build the network with it as a target to read it");
         }
         return i;
     }

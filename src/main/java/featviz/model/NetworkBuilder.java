@@ -64,15 +64,35 @@ public final class NetworkBuilder {
     public static final String LOGITS = "#logits";
 
     public static Network build(GraphSpec spec, WeightSource weights, Collection<String> targets, DataType dataType) {
-        Set<String> needed = ancestors(spec, targets.stream().map(t -> t.replace(LOGITS, "")).toList());
+        Set<String> targetVertices = new HashSet<>();
+        targets.forEach(t -> targetVertices.add(t.replace(LOGITS, "")));
+        Set<String> needed = ancestors(spec, targetVertices);
+        Map<String, Integer> readers = Fusion.readers(spec, needed);
+        Map<String, String> folds = Fusion.foldableBatchNorms(spec, needed, readers, targetVertices);
+        Map<String, String> foldedInto = new HashMap<>();
+        folds.forEach((conv, bn) -> foldedInto.put(bn, conv));
         List<Network.Node> nodes = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
+        Map<String, Op> built = new HashMap<>();
         for (GraphSpec.Vertex v : spec.vertices()) {
             if (!needed.contains(v.name())) {
                 continue;
             }
             int[] inputs = v.inputs().stream().mapToInt(index::get).toArray();
-            Op op = v.name().equals(spec.inputName()) ? new Identity("input") : opFor(v, weights, dataType);
+            Op op;
+            if (v.name().equals(spec.inputName())) {
+                op = new Identity("input");
+            } else if (folds.containsKey(v.name())) {
+                GraphSpec.Vertex bn = spec.vertex(folds.get(v.name()));
+                op = Fusion.fold(opFor(v, weights, dataType, false),
+                        batchNormAffine(bn, (BatchNormalization) bn.layer(), weights, DataType.DOUBLE), dataType);
+            } else if (foldedInto.containsKey(v.name())) {
+                op = new Identity("batchnorm (folded into " + foldedInto.get(v.name()) + ")");
+            } else {
+                boolean inputOwned = v.inputs().size() == 1
+                        && Fusion.inputOwned(spec, v.inputs().get(0), built, readers, targetVertices);
+                op = opFor(v, weights, dataType, inputOwned);
+            }
             if (targets.contains(v.name() + LOGITS) && op instanceof Chain chain && hasActivation(chain)) {
                 // Split off the activation so the scores before it can be read too.
                 List<Op> ops = chain.ops();
@@ -87,8 +107,9 @@ public final class NetworkBuilder {
             }
             index.put(v.name(), nodes.size());
             nodes.add(new Network.Node(v.name(), op, inputs));
+            built.put(v.name(), op);
         }
-        return new Network(nodes, dataType);
+        return new Network(nodes, dataType, folds.keySet());
     }
 
     private static boolean hasActivation(Chain chain) {
@@ -111,7 +132,7 @@ public final class NetworkBuilder {
             return true;
         }
         try {
-            opFor(v, SHAPES_ONLY, DataType.FLOAT);
+            opFor(v, SHAPES_ONLY, DataType.FLOAT, false);
             return true;
         } catch (UsageException e) {
             return false;
@@ -146,13 +167,14 @@ public final class NetworkBuilder {
         return seen;
     }
 
-    private static Op opFor(GraphSpec.Vertex v, WeightSource weights, DataType dt) {
+    /** @param inputOwned whether the vertex may overwrite its input array ({@link Fusion#inputOwned}) */
+    private static Op opFor(GraphSpec.Vertex v, WeightSource weights, DataType dt, boolean inputOwned) {
         List<Op> ops = new ArrayList<>();
         if (v.preProcessor() != null) {
             ops.add(preprocessorOp(v, v.preProcessor()));
         }
         if (v.layer() != null) {
-            layerOps(v, v.layer(), weights, dt, ops);
+            layerOps(v, v.layer(), weights, dt, ops, inputOwned);
         } else if (v.graphVertex() instanceof ElementWiseVertex ew) {
             ops.add(switch (ew.getOp()) {
                 case Add -> new ElementWise(ElementWise.Kind.ADD);
@@ -173,7 +195,8 @@ public final class NetworkBuilder {
         return ops.size() == 1 ? ops.get(0) : new Chain(ops);
     }
 
-    private static void layerOps(GraphSpec.Vertex v, Layer layer, WeightSource w, DataType dt, List<Op> ops) {
+    private static void layerOps(GraphSpec.Vertex v, Layer layer, WeightSource w, DataType dt, List<Op> ops,
+                                 boolean inputOwned) {
         Class<?> type = layer.getClass();
         if (type == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
@@ -195,9 +218,12 @@ public final class NetworkBuilder {
             ops.add(new Pool2d(kind, s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(),
                     s.getConvolutionMode() == ConvolutionMode.Same, s.isAvgPoolIncludePadInDivisor()));
         } else if (type == BatchNormalization.class) {
-            ops.add(batchNorm(v, (BatchNormalization) layer, w, dt));
+            Fusion.Affine bn = batchNormAffine(v, (BatchNormalization) layer, w, dt);
+            ops.add(new ChannelAffine(bn.scale(), bn.shift(), "batchnorm"));
         } else if (type == ActivationLayer.class) {
-            activation(((ActivationLayer) layer).getActivationFn(), ops, !ops.isEmpty());
+            // In place after a preprocessor of this vertex (it made a new array), or when the input array
+            // is this vertex's alone.
+            activation(((ActivationLayer) layer).getActivationFn(), ops, !ops.isEmpty() || inputOwned);
         } else if (type == DenseLayer.class || type == OutputLayer.class) {
             org.deeplearning4j.nn.conf.layers.FeedForwardLayer d = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
             boolean hasBias = type == DenseLayer.class ? ((DenseLayer) d).hasBias() : ((OutputLayer) d).hasBias();
@@ -220,7 +246,8 @@ public final class NetworkBuilder {
         }
     }
 
-    private static Op batchNorm(GraphSpec.Vertex v, BatchNormalization bn, WeightSource w, DataType dt) {
+    /** Inference-mode BatchNorm as a per-channel scale and shift, computed in {@code dt}. */
+    private static Fusion.Affine batchNormAffine(GraphSpec.Vertex v, BatchNormalization bn, WeightSource w, DataType dt) {
         requireNchw(v, bn.getCnn2DFormat());
         long n = bn.getNOut();
         INDArray mean = param(v, w, "mean", dt, 1, n);
@@ -243,12 +270,12 @@ public final class NetworkBuilder {
         // Inference-mode BN: y = gamma (x - mean) / sqrt(var + eps) + beta = x * scale + shift.
         INDArray scale = gamma.div(Transforms.sqrt(var.add(bn.getEps()), true));
         INDArray shift = beta.sub(mean.mul(scale));
-        return new ChannelAffine(scale, shift, "batchnorm");
+        return new Fusion.Affine(scale, shift);
     }
 
-    /** @param inPlace whether the activation may overwrite its input (it follows an op of the same layer) */
+    /** @param inPlace whether the activation may overwrite its input (nothing else reads it) */
     private static void activation(IActivation fn, List<Op> ops, boolean inPlace) {
-        if (fn == null || fn instanceof ActivationIdentity) {
+        if (Fusion.isIdentity(fn)) {
             return;
         }
         if (fn instanceof ActivationReLU relu && relu.toString().equals(new ActivationReLU().toString())) {

@@ -80,6 +80,25 @@ public final class Chain implements Op {
     }
 
     @Override
+    public boolean outputIsInput() {
+        return ops.stream().allMatch(Op::outputIsInput);
+    }
+
+    /** The last op's output is the chain's, and so is every earlier one's that the ops after it pass on. */
+    @Override
+    public boolean backwardReadsOutput() {
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            if (ops.get(i).backwardReadsOutput()) {
+                return true;
+            }
+            if (!ops.get(i).outputIsInput()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public String describe() {
         return ops.stream().map(Op::describe).collect(Collectors.joining(" > "));
     }

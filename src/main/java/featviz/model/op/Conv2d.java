@@ -3,14 +3,15 @@ package featviz.model.op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * 2-D convolution in NCHW with DL4J's weight layout [outC, inC, kH, kW].
  *
- * <p>The backward pass computes only the input gradient. Where the geometry allows it (stride 1, no
- * dilation, explicit symmetric padding) that is a transposed convolution ({@code deconv2d}), which
- * oneDNN runs fast and which skips the weight gradient; otherwise {@code conv2d_bp} does it and its
- * weight gradient is discarded.
+ * <p>The backward pass computes only the input gradient. Without dilation that is a transposed
+ * convolution ({@code deconv2d}), which oneDNN runs fast and which skips the weight gradient; with
+ * dilation (or a same-mode geometry whose padding libnd4j makes negative) {@code conv2d_bp} does it and
+ * its weight gradient is discarded.
  */
 public final class Conv2d implements Op {
     private final INDArray weights;
@@ -33,6 +34,25 @@ public final class Conv2d implements Op {
         this.same = same;
     }
 
+    /** The same geometry with other parameters (weights [outC, inC, kH, kW], bias [outC] or null). */
+    public Conv2d withParameters(INDArray newWeights, INDArray newBias) {
+        if (!java.util.Arrays.equals(newWeights.shape(), weights.shape())) {
+            throw new IllegalArgumentException("weights " + java.util.Arrays.toString(newWeights.shape())
+                    + " for a convolution with " + java.util.Arrays.toString(weights.shape()));
+        }
+        return new Conv2d(newWeights, newBias, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same);
+    }
+
+    /** Weights [outC, inC, kH, kW]. */
+    public INDArray weights() {
+        return weights;
+    }
+
+    /** Bias [outC], or null. */
+    public INDArray bias() {
+        return bias;
+    }
+
     public long outChannels() {
         return weights.size(0);
     }
@@ -52,15 +72,69 @@ public final class Conv2d implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        if (transposedConvolutionFits()) {
-            // deconv2d with weights [iC=outC of conv, oC=inC of conv, kH, kW] (format 1) is exactly the
-            // adjoint of this stride-1 convolution.
-            DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("deconv2d")
-                    .addInputs(gradOut, weights)
-                    .addIntegerArguments(kH, kW, 1, 1, same ? (kH - 1) / 2 : pH, same ? (kW - 1) / 2 : pW, 1, 1, 0,
-                            0 /* NCHW */, 1 /* [iC, oC, kH, kW] */);
-            return new INDArray[] {Ops.runInto(b, Nd4j.createUninitialized(input.dataType(), input.shape()))};
+        INDArray gradIn = transposedConvolution(gradOut);
+        return new INDArray[] {gradIn != null ? gradIn : convolutionBackprop(gradOut)};
+    }
+
+    /**
+     * The input gradient as a transposed convolution, or null where that does not fit (dilation, negative
+     * same-mode padding).
+     *
+     * <p>The forward pass read rows {@code [0, rH)} of the padded input, {@code rH = (outH - 1) * sH + kH},
+     * with {@code top} rows of padding above row 0 of the input; {@code deconv2d} with stride sH and no
+     * padding spreads the output gradient back over exactly those rows. Input row i is padded row
+     * {@code i + top}; input rows past {@code rH - top} were never read (the stride did not reach them)
+     * and get zero. When the padding is the same on both sides and the rows read cover the padded input
+     * exactly, {@code deconv2d} with that padding crops in place and writes straight into the result.
+     */
+    INDArray transposedConvolution(INDArray gradOut) {
+        if (dH != 1 || dW != 1) {
+            return null;
         }
+        long h = input.size(2), w = input.size(3);
+        long rH = (gradOut.size(2) - 1) * sH + kH;
+        long rW = (gradOut.size(3) - 1) * sW + kW;
+        // Same mode: libnd4j's calcPadding2D puts half the total padding (rounded toward zero, as Java's
+        // integer division does) on top; the rest, and nothing more, is the bottom's.
+        long top = same ? (rH - h) / 2 : pH;
+        long left = same ? (rW - w) / 2 : pW;
+        if (top < 0 || left < 0) {
+            return null;
+        }
+        INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
+        if (rH - 2 * top == h && rW - 2 * left == w) {
+            return Ops.runInto(deconv(gradOut, (int) top, (int) left), gradIn);
+        }
+        long rowsRead = Math.min(h, rH - top);
+        long colsRead = Math.min(w, rW - left);
+        if (rowsRead <= 0 || colsRead <= 0) {
+            return null;
+        }
+        INDArray padded = Ops.runInto(deconv(gradOut, 0, 0),
+                Nd4j.createUninitialized(input.dataType(), input.size(0), input.size(1), rH, rW));
+        gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rowsRead), NDArrayIndex.interval(0, colsRead))
+                .assign(padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + rowsRead),
+                        NDArrayIndex.interval(left, left + colsRead)));
+        padded.close();
+        if (rowsRead < h) {
+            gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(rowsRead, h), NDArrayIndex.all()).assign(0);
+        }
+        if (colsRead < w) {
+            gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rowsRead), NDArrayIndex.interval(colsRead, w))
+                    .assign(0);
+        }
+        return gradIn;
+    }
+
+    /** deconv2d with weights [iC = outC of the conv, oC = inC of the conv, kH, kW] (format 1): the adjoint. */
+    private DynamicCustomOp.DynamicCustomOpsBuilder deconv(INDArray gradOut, int top, int left) {
+        return DynamicCustomOp.builder("deconv2d").addInputs(gradOut, weights)
+                .addIntegerArguments(kH, kW, sH, sW, top, left, 1, 1, 0 /* explicit padding */, 0 /* NCHW */,
+                        1 /* [iC, oC, kH, kW] */);
+    }
+
+    /** libnd4j's conv2d_bp, which computes the weight (and bias) gradients too; those are thrown away. */
+    INDArray convolutionBackprop(INDArray gradOut) {
         INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
         INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d_bp")
@@ -75,15 +149,7 @@ public final class Conv2d implements Op {
             Nd4j.exec(b.build());
         }
         gradW.close();
-        return new INDArray[] {gradIn};
-    }
-
-    /** Stride 1, no dilation, and padding that is the same on both sides (explicit, or same-mode with odd kernels). */
-    private boolean transposedConvolutionFits() {
-        if (sH != 1 || sW != 1 || dH != 1 || dW != 1) {
-            return false;
-        }
-        return !same || (kH % 2 == 1 && kW % 2 == 1);
+        return gradIn;
     }
 
     @Override

@@ -2,7 +2,10 @@ package featviz.model.op;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Passes its input through: dropout at inference time, and the graph's input vertex. */
+/**
+ * Passes its input through: dropout at inference time, the graph's input vertex, and a BatchNorm folded
+ * into the convolution before it ({@link featviz.model.Fusion}).
+ */
 public final class Identity implements Op {
     private final String name;
 
@@ -18,6 +21,11 @@ public final class Identity implements Op {
     @Override
     public INDArray[] backward(INDArray gradOut) {
         return new INDArray[] {gradOut};
+    }
+
+    @Override
+    public boolean outputIsInput() {
+        return true;
     }
 
     @Override

@@ -21,6 +21,22 @@ public interface Op {
     default void clear() {
     }
 
+    /**
+     * Whether {@link #forward} may return its input array itself (or a view of it) rather than a new
+     * array: pass-throughs and in-place ops. Whoever overwrites an op's output must then own its input too.
+     */
+    default boolean outputIsInput() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #backward} reads the array {@link #forward} returned (not only the inputs). Such an
+     * output must not be overwritten by the op after it, so an in-place op there copies instead.
+     */
+    default boolean backwardReadsOutput() {
+        return false;
+    }
+
     /** A short human name for listings, e.g. {@code conv 3x3/1 64}. */
     String describe();
 }

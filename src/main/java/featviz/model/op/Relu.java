@@ -11,9 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * matter for memory: every array of a step lives until the step ends (one workspace per step), so each
  * copy saved here is one activation-sized buffer less per layer.
  *
- * <p>In place is safe because a ReLU only ever follows the op that made its input inside one layer
- * (DL4J puts activations inside layers), and nothing else reads that pre-activation array; a standalone
- * ActivationLayer reads another layer's output, so it copies.
+ * <p>In place is safe when nothing else reads the input array: inside one layer the ReLU follows the op
+ * that made its input (DL4J puts activations inside layers); a standalone ActivationLayer works in place
+ * only when {@link featviz.model.NetworkBuilder} finds that its input has no other reader and is not a
+ * target (through pass-throughs such as a folded BatchNorm), and copies otherwise.
  */
 public final class Relu implements Op {
     private final boolean inPlace;
@@ -41,6 +42,20 @@ public final class Relu implements Op {
     @Override
     public void clear() {
         output = null;
+    }
+
+    public boolean inPlace() {
+        return inPlace;
+    }
+
+    @Override
+    public boolean outputIsInput() {
+        return inPlace;
+    }
+
+    @Override
+    public boolean backwardReadsOutput() {
+        return true;
     }
 
     @Override
