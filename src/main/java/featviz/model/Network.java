@@ -185,15 +185,18 @@ public final class Network {
         ownsInput = false;
     }
 
-    /** Frees node i's activation unless an earlier node's activation is the same buffer (pass-through ops). */
+    /**
+     * Frees node i's activation unless another node still holds the same buffer: an earlier node whose
+     * output a pass-through or in-place op handed on, or a later tapped node that an in-place op wrote into.
+     */
     private void releaseOutput(int i) {
         INDArray a = outputs[i];
         outputs[i] = null;
         if (a == null) {
             return;
         }
-        for (int j = 0; j < i; j++) {
-            if (outputs[j] != null && Memory.sharesBuffer(a, outputs[j])) {
+        for (INDArray other : outputs) {
+            if (other != null && Memory.sharesBuffer(a, other)) {
                 return;
             }
         }

@@ -8,8 +8,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * ReLU, in place. Its backward pass needs only the output (positive exactly where the input was), so the
  * input itself can be overwritten, and libnd4j's {@code relu_bp} masks the gradient in place too. Both
- * matter for memory: every array of a step lives until the step ends (one workspace per step), so each
- * copy saved here is one activation-sized buffer less per layer.
+ * matter for memory: the forward activations all live until the backward pass reaches them, so each copy
+ * saved here is one activation-sized buffer less at the peak.
  *
  * <p>In place is safe when nothing else reads the input array: inside one layer the ReLU follows the op
  * that made its input (DL4J puts activations inside layers); a standalone ActivationLayer works in place
