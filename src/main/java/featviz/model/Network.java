@@ -209,17 +209,24 @@ public final class Network {
         }
     }
 
+    /**
+     * Sums two gradients arriving at one node. A gradient array sits in one node's slot at a time (ops hand
+     * on the array they were given to one input at most), so one that is not the caller's can take the sum
+     * in place.
+     */
     private static INDArray accumulate(INDArray sum, INDArray g, INDArray[] given) {
         if (sum == null) {
             return g;
         }
-        // A new array: either may be the caller's, or be handed on by a pass-through op to another node.
-        INDArray total = sum.add(g);
-        releaseGradient(sum, given);
-        if (g != sum) {
+        if (!Memory.sharesBuffer(sum, given)) {
+            sum.addi(g);
             releaseGradient(g, given);
+            return sum;
         }
-        return total;
+        if (!Memory.sharesBuffer(g, given)) {
+            return g.addi(sum);
+        }
+        return sum.add(g);
     }
 
     /** The index of a node whose output can be read or given a gradient. */
