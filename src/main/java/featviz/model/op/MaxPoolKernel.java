@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Semantics are libnd4j's: padding never wins (it is skipped, not read as zero), and among equal
  * values the first in row-major window order takes the maximum and its gradient. Works on contiguous
- * NCHW float or double arrays, reading and writing the native buffers in place; planes (one image, one
- * channel) run in parallel.
+ * NCHW float or double arrays in host memory, one plane (one image, one channel) at a time, planes in
+ * parallel; the float and double loops are twins because Java cannot be generic over primitive arrays.
  */
 final class MaxPoolKernel {
     private final int kH, kW, sH, sW, dH, dW;

@@ -39,9 +39,25 @@ public final class Relu implements Op {
      */
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        INDArray mask = Nd4j.createUninitialized(output.dataType(), output.shape());
-        Nd4j.exec(new Step(output, mask, 0.0));
-        Nd4j.exec(new MulOp(gradOut, mask, gradOut));
+        // One image at a time, so the mask adds one image's activation to the peak, not the batch's
+        // (VGG19 at batch 8: 1638 -> 1483 MB). The rows are views, so both arrays must be dense.
+        boolean dense = !gradOut.isView() && gradOut.ordering() == 'c' && !output.isView() && output.ordering() == 'c';
+        long images = output.rank() > 1 && dense ? output.size(0) : 1;
+        if (images == 1) {
+            INDArray mask = Nd4j.createUninitialized(output.dataType(), output.shape());
+            Nd4j.exec(new Step(output, mask, 0.0));
+            Nd4j.exec(new MulOp(gradOut, mask, gradOut));
+            Memory.release(mask);
+            return new INDArray[] {gradOut};
+        }
+        INDArray out = output.reshape(images, output.length() / images);
+        INDArray grad = gradOut.reshape(images, gradOut.length() / images);
+        INDArray mask = Nd4j.createUninitialized(output.dataType(), out.size(1));
+        for (long n = 0; n < images; n++) {
+            INDArray gradOfImage = grad.getRow(n);
+            Nd4j.exec(new Step(out.getRow(n), mask, 0.0));
+            Nd4j.exec(new MulOp(gradOfImage, mask, gradOfImage));
+        }
         Memory.release(mask);
         return new INDArray[] {gradOut};
     }
