@@ -94,22 +94,22 @@ public final class Conv2d implements Op {
         long h = input.size(2), w = input.size(3);
         long rH = (gradOut.size(2) - 1) * sH + kH;
         long rW = (gradOut.size(3) - 1) * sW + kW;
-        // Same mode: libnd4j's calcPadding2D puts half the total padding (rounded toward zero, as Java's
-        // integer division does) on top; the rest, and nothing more, is the bottom's.
-        long top = same ? (rH - h) / 2 : pH;
-        long left = same ? (rW - w) / 2 : pW;
+        // Same mode: libnd4j puts half the total padding on top; the rest, and nothing more, is the bottom's.
+        long top = same ? Ops.samePaddingBefore(h, gradOut.size(2), kH, sH, 1) : pH;
+        long left = same ? Ops.samePaddingBefore(w, gradOut.size(3), kW, sW, 1) : pW;
         if (top < 0 || left < 0) {
             return null;
         }
-        INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
         if (rH - 2 * top == h && rW - 2 * left == w) {
-            return Ops.runInto(deconv(gradOut, (int) top, (int) left), gradIn);
+            return Ops.runInto(deconv(gradOut, (int) top, (int) left),
+                    Nd4j.createUninitialized(input.dataType(), input.shape()));
         }
         long rowsRead = Math.min(h, rH - top);
         long colsRead = Math.min(w, rW - left);
         if (rowsRead <= 0 || colsRead <= 0) {
             return null;
         }
+        INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
         INDArray padded = Ops.runInto(deconv(gradOut, 0, 0),
                 Nd4j.createUninitialized(input.dataType(), input.size(0), input.size(1), rH, rW));
         gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rowsRead), NDArrayIndex.interval(0, colsRead))

@@ -24,4 +24,14 @@ final class Ops {
         Nd4j.exec(builder.build());
         return out;
     }
+
+    /**
+     * The padding before the first row (or column) in same mode, as libnd4j's {@code calcPadding2D} computes
+     * it: half the total, rounded toward zero. It comes out negative when the windows overshoot less than
+     * they start early; callers decide what that means.
+     */
+    static long samePaddingBefore(long in, long out, int kernel, int stride, int dilation) {
+        long extent = (kernel - 1L) * dilation + 1;
+        return ((out - 1) * stride + extent - in) / 2;
+    }
 }

@@ -60,8 +60,7 @@ public final class Pool2d implements Op {
         if (args[8] == 0) {
             return args[4 + axis];
         }
-        long extent = (args[axis] - 1L) * args[6 + axis] + 1;
-        return (int) Math.max(0, ((out - 1) * args[2 + axis] + extent - in) / 2);
+        return (int) Math.max(0, Ops.samePaddingBefore(in, out, args[axis], args[2 + axis], args[6 + axis]));
     }
 
     @Override
