@@ -16,8 +16,9 @@ public final class ElementWise implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         arity = in.length;
-        INDArray out = in[0].dup();
-        for (int i = 1; i < in.length; i++) {
+        // The first pair in one pass (a copy then an add would read the first input twice).
+        INDArray out = in.length == 1 ? in[0].dup() : kind == Kind.SUBTRACT ? in[0].sub(in[1]) : in[0].add(in[1]);
+        for (int i = 2; i < in.length; i++) {
             if (kind == Kind.SUBTRACT) {
                 out.subi(in[i]);
             } else {

@@ -80,6 +80,22 @@ class Pool2dTest {
         assertEquals(9, grad.sumNumber().doubleValue(), 0);
     }
 
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void tiesRouteTheGradientAsLibnd4jDoes(int k, int s, int p, int d, boolean same, int size) {
+        // Three levels only, so most windows hold several equal maxima: the unrolled 2x2 and 3x3 paths
+        // and the general loop must all pick the first in row-major order, as libnd4j does.
+        INDArray x = GradientCheck.uniform(DataType.FLOAT, 11, 2, 3, size, size + 1).muli(3);
+        x.assign(org.nd4j.linalg.ops.transforms.Transforms.floor(x, true));
+        Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
+                new int[] {d, d}, same, false);
+        int[] args = {k, k, s, s, p, p, d, d, same ? 1 : 0, 0, 0};
+        INDArray y = pool.forward(x);
+        INDArray g = GradientCheck.uniform(DataType.FLOAT, 12, y.shape()).addi(1);
+        INDArray expectedGrad = libnd4j("maxpool2d_bp", args, x, g);
+        assertEquals(0, expectedGrad.sub(pool.backward(g)[0]).amaxNumber().doubleValue(), 1e-6);
+    }
+
     private static INDArray libnd4j(String name, int[] args, INDArray... inputs) {
         DynamicCustomOp op = DynamicCustomOp.builder(name).addInputs(inputs).addIntegerArguments(args).build();
         INDArray out = Nd4j.create(inputs[0].dataType(), op.calculateOutputShape().get(0).getShape());
