@@ -25,6 +25,11 @@ public final class ImageNetwork {
         this.taps = taps;
     }
 
+    /** See {@link Network#restrictChannels}. */
+    public boolean restrictChannels(String node, long[] channels) {
+        return network.restrictChannels(node, channels);
+    }
+
     public Network network() {
         return network;
     }

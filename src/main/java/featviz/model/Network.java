@@ -34,6 +34,7 @@ public final class Network {
     private final DataType dataType;
     private final INDArray[] outputs;
     private final boolean[] tapped; // activations handed to the caller by the last forward pass: kept until clear()
+    private final Op[] restricted; // per node: a version computing only some channels, or null (the node's own op)
     private boolean ownsInput; // outputs[0] is a cast of the caller's input, made here
     private long[] forwardNanos; // per node, when profiling
     private long[] backwardNanos;
@@ -52,6 +53,7 @@ public final class Network {
         this.dataType = dataType;
         this.outputs = new INDArray[nodes.size()];
         this.tapped = new boolean[nodes.size()];
+        this.restricted = new Op[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             index.put(nodes.get(i).name(), i);
         }
@@ -67,6 +69,28 @@ public final class Network {
 
     public boolean has(String node) {
         return index.containsKey(node);
+    }
+
+    /**
+     * Makes {@code node} compute only {@code channels} of its output (the others read as zero), or all of
+     * them again when {@code channels} is null. Applies only to a node no other node reads (the last layer
+     * of a truncated network) whose op is a convolution with at most a ReLU after it; returns whether it
+     * applied. The caller promises to read, and give gradients to, those channels only.
+     */
+    public boolean restrictChannels(String node, long[] channels) {
+        int i = indexOf(node);
+        clear();
+        restricted[i] = null;
+        if (channels == null || nodes.stream().anyMatch(n -> java.util.Arrays.stream(n.inputs()).anyMatch(k -> k == i))) {
+            return false;
+        }
+        restricted[i] = featviz.model.op.ChannelSubset.of(nodes.get(i).op(), channels);
+        return restricted[i] != null;
+    }
+
+    /** The op node i runs: its own, or the channel-restricted version of it. */
+    private Op op(int i) {
+        return restricted[i] != null ? restricted[i] : nodes.get(i).op();
     }
 
     /**
@@ -88,7 +112,7 @@ public final class Network {
                     in[k] = outputs[node.inputs()[k]];
                 }
                 long t0 = forwardNanos == null ? 0 : System.nanoTime();
-                outputs[i] = node.op().forward(in);
+                outputs[i] = op(i).forward(in);
                 if (forwardNanos != null) {
                     forwardNanos[i] += System.nanoTime() - t0;
                 }
@@ -126,7 +150,7 @@ public final class Network {
                 Node node = nodes.get(i);
                 if (grads[i] != null) {
                     long t0 = backwardNanos == null ? 0 : System.nanoTime();
-                    INDArray[] inGrads = node.op().backward(grads[i]);
+                    INDArray[] inGrads = op(i).backward(grads[i]);
                     if (backwardNanos != null) {
                         backwardNanos[i] += System.nanoTime() - t0;
                     }
@@ -139,7 +163,7 @@ public final class Network {
                     }
                     grads[i] = null;
                 }
-                node.op().clear();
+                op(i).clear();
                 if (!tapped[i]) {
                     releaseOutput(i);
                 }
@@ -174,7 +198,9 @@ public final class Network {
 
     /** Frees what the last pass still holds: the tapped activations, and everything when backward did not run. */
     public void clear() {
-        nodes.forEach(n -> n.op().clear());
+        for (int i = 1; i < nodes.size(); i++) {
+            op(i).clear();
+        }
         for (int i = outputs.length - 1; i >= 1; i--) {
             releaseOutput(i);
         }

@@ -41,6 +41,11 @@ public final class ChannelObjective extends LayerObjective {
     }
 
     @Override
+    public long[] channelsRead(String layer) {
+        return layer.equals(this.layer) ? new long[] {channel} : null;
+    }
+
+    @Override
     public String describe() {
         return "channel(" + displayLayer + ", " + channel + Batch.describe(batchIndex) + ")";
     }

@@ -51,6 +51,11 @@ public final class ChannelPerImageObjective implements Objective {
     }
 
     @Override
+    public long[] channelsRead(String layer) {
+        return layer.equals(this.layer) ? channels.stream().mapToLong(Long::longValue).toArray() : null;
+    }
+
+    @Override
     public String describe() {
         return "channel(" + displayLayer + ", " + (channels.size() == 1 ? channels.get(0) : channels) + ")";
     }

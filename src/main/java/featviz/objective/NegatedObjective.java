@@ -22,6 +22,11 @@ public final class NegatedObjective implements Objective {
     }
 
     @Override
+    public long[] channelsRead(String layer) {
+        return inner.channelsRead(layer);
+    }
+
+    @Override
     public Evaluation evaluate(Map<String, INDArray> activations) {
         return inner.evaluate(activations).scaled(-1);
     }

@@ -19,6 +19,14 @@ public interface Objective {
      */
     Evaluation evaluate(Map<String, INDArray> activations);
 
+    /**
+     * The channels of {@code layer} this objective reads (and sends gradient to), or null for all of them
+     * or when it cannot say. The render loop lets the last layer compute only these.
+     */
+    default long[] channelsRead(String layer) {
+        return null;
+    }
+
     /** A short description for messages and provenance, e.g. {@code channel(block5_conv4, 4)}. */
     String describe();
 

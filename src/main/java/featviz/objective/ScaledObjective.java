@@ -31,6 +31,11 @@ public final class ScaledObjective implements Objective {
     }
 
     @Override
+    public long[] channelsRead(String layer) {
+        return inner.channelsRead(layer);
+    }
+
+    @Override
     public Evaluation evaluate(Map<String, INDArray> activations) {
         return inner.evaluate(activations).scaled(factor);
     }

@@ -35,6 +35,22 @@ public final class SumObjective implements Objective {
         return Collections.unmodifiableSet(layers);
     }
 
+    /** The union over the terms that read {@code layer}; null if any of them reads all its channels. */
+    @Override
+    public long[] channelsRead(String layer) {
+        java.util.stream.LongStream.Builder all = java.util.stream.LongStream.builder();
+        for (Objective t : terms) {
+            if (t.layers().contains(layer)) {
+                long[] read = t.channelsRead(layer);
+                if (read == null) {
+                    return null;
+                }
+                java.util.Arrays.stream(read).forEach(all);
+            }
+        }
+        return all.build().distinct().toArray();
+    }
+
     @Override
     public Evaluation evaluate(Map<String, INDArray> activations) {
         double[] values = null;

@@ -3,7 +3,9 @@ package featviz.model.op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 /**
  * 2-D convolution in NCHW with DL4J's weight layout [outC, inC, kH, kW].
@@ -41,6 +43,14 @@ public final class Conv2d implements Op {
                     + " for a convolution with " + java.util.Arrays.toString(weights.shape()));
         }
         return new Conv2d(newWeights, newBias, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same);
+    }
+
+    /** The same geometry computing only the given output channels, in that order. */
+    public Conv2d withOutputChannels(long[] channels) {
+        INDArrayIndex pick = new SpecifiedIndex(channels);
+        INDArray w = weights.get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
+        INDArray b = bias == null ? null : bias.get(new SpecifiedIndex(channels)).dup('c');
+        return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same);
     }
 
     /** Weights [outC, inC, kH, kW]. */
