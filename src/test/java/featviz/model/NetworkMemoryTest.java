@@ -59,8 +59,42 @@ class NetworkMemoryTest {
         }
     }
 
+    /** With recycling off, a released array is closed: its buffer is gone. */
+    private static boolean released(INDArray a) {
+        return a.wasClosed();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void recycleAgain() {
+        Memory.recycling(true);
+    }
+
+    @Test
+    void aSecondPassRecyclesEveryBufferOfTheFirst() {
+        ComputationGraph graph = TestNets.residualGraph(3, DataType.DOUBLE, 16);
+        GraphSpec spec = GraphSpec.of(graph.getConfiguration(), InputType.convolutional(16, 16, 3));
+        List<String> taps = List.of("out", "act2");
+        Network net = NetworkBuilder.build(spec, new LoadedWeights(graph, "test"), taps, DataType.DOUBLE);
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 5, 2, 3, 16, 16);
+        Map<String, INDArray> probes = NetworkGradientTest.randomProbes(net, x, taps, 11);
+        INDArray[] grads = new INDArray[3];
+        long[] created = new long[3];
+        for (int pass = 0; pass < 3; pass++) {
+            long before = Memory.buffersCreated();
+            net.forward(x, taps);
+            grads[pass] = net.backward(probes);
+            net.clear();
+            created[pass] = Memory.buffersCreated() - before;
+        }
+        assertTrue(created[0] > 10, "the first pass allocates its buffers: " + created[0]);
+        assertEquals(0, created[1], "the second pass finds all of them in the pool");
+        assertEquals(0, created[2]);
+        assertEquals(0, grads[0].sub(grads[2]).amaxNumber().doubleValue(), 0, "recycled buffers change nothing");
+    }
+
     @Test
     void backwardFreesEverythingButTheTappedActivationsAndClearFreesThose() {
+        Memory.recycling(false);
         ComputationGraph graph = TestNets.residualGraph(3, DataType.DOUBLE, 16);
         GraphSpec spec = GraphSpec.of(graph.getConfiguration(), InputType.convolutional(16, 16, 3));
         List<String> taps = List.of("out", "act2");
@@ -87,15 +121,15 @@ class NetworkMemoryTest {
         for (Recording r : recordings) {
             for (INDArray a : r.activations) {
                 if (a == x || Memory.sharesBuffer(a, tapped)) {
-                    assertFalse(a.wasClosed(), "a tapped activation is freed only by clear()");
+                    assertFalse(released(a), "a tapped activation is freed only by clear()");
                 } else {
-                    assertTrue(a.wasClosed() || a.isView(), r.describe() + ": activation not freed");
+                    assertTrue(released(a) || a.isView(), r.describe() + ": activation not freed");
                     freed++;
                 }
             }
             for (INDArray g : r.gradients) {
                 if (!Memory.sharesBuffer(g, given.values().toArray(INDArray[]::new))) {
-                    assertTrue(g.wasClosed() || g.isView(), r.describe() + ": gradient not freed");
+                    assertTrue(released(g) || g.isView(), r.describe() + ": gradient not freed");
                     freed++;
                 }
             }
@@ -105,7 +139,7 @@ class NetworkMemoryTest {
 
         net.clear();
         for (INDArray a : tapped) {
-            assertTrue(a.wasClosed(), "clear() frees the tapped activations");
+            assertTrue(released(a), "clear() frees the tapped activations");
         }
         assertFalse(x.wasClosed() || grad.wasClosed());
     }

@@ -26,7 +26,7 @@ public final class ChannelAffine implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         INDArray x = in[0];
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        INDArray out = Memory.allocate(x.dataType(), x.shape());
         Nd4j.getExecutioner().exec(new BroadcastMulOp(x, scale, out, 1));
         Nd4j.getExecutioner().exec(new BroadcastAddOp(out, shift, out, 1));
         return out;
@@ -34,7 +34,7 @@ public final class ChannelAffine implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        INDArray grad = Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape());
+        INDArray grad = Memory.allocate(gradOut.dataType(), gradOut.shape());
         Nd4j.getExecutioner().exec(new BroadcastMulOp(gradOut, scale, grad, 1));
         return new INDArray[] {grad};
     }

@@ -59,7 +59,7 @@ public final class ChannelSubset implements Op {
         keptOutput = kept.forward(in);
         long[] shape = keptOutput.shape().clone();
         shape[1] = allChannels;
-        INDArray out = Nd4j.zeros(keptOutput.dataType(), shape);
+        INDArray out = Memory.zeros(keptOutput.dataType(), shape);
         for (int i = 0; i < channels.length; i++) {
             channel(out, channels[i]).assign(channel(keptOutput, i));
         }
@@ -70,7 +70,7 @@ public final class ChannelSubset implements Op {
     public INDArray[] backward(INDArray gradOut) {
         long[] shape = gradOut.shape().clone();
         shape[1] = channels.length;
-        INDArray gradKept = Nd4j.createUninitialized(gradOut.dataType(), shape);
+        INDArray gradKept = Memory.allocate(gradOut.dataType(), shape);
         for (int i = 0; i < channels.length; i++) {
             channel(gradKept, i).assign(channel(gradOut, channels[i]));
         }

@@ -115,20 +115,20 @@ public final class Conv2d implements Op {
         }
         if (rH - 2 * top == h && rW - 2 * left == w) {
             return Ops.runInto(deconv(gradOut, sH, sW, (int) top, (int) left),
-                    Nd4j.createUninitialized(input.dataType(), input.shape()));
+                    Memory.allocate(input.dataType(), input.shape()));
         }
         long rowsRead = Math.min(h, rH - top);
         long colsRead = Math.min(w, rW - left);
         if (rowsRead <= 0 || colsRead <= 0) {
             return null;
         }
-        INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
+        INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
         INDArray padded = Ops.runInto(deconv(gradOut, sH, sW, 0, 0),
-                Nd4j.createUninitialized(input.dataType(), input.size(0), input.size(1), rH, rW));
+                Memory.allocate(input.dataType(), input.size(0), input.size(1), rH, rW));
         gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rowsRead), NDArrayIndex.interval(0, colsRead))
                 .assign(padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + rowsRead),
                         NDArrayIndex.interval(left, left + colsRead)));
-        padded.close();
+        Memory.release(padded);
         if (rowsRead < h) {
             gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(rowsRead, h), NDArrayIndex.all()).assign(0);
         }
@@ -148,11 +148,11 @@ public final class Conv2d implements Op {
     private INDArray stridedPointwiseGradient(INDArray gradOut, long h, long w) {
         long oh = gradOut.size(2), ow = gradOut.size(3);
         INDArray onGrid = Ops.runInto(deconv(gradOut, 1, 1, 0, 0),
-                Nd4j.createUninitialized(input.dataType(), input.size(0), input.size(1), oh, ow));
-        INDArray gradIn = Nd4j.zeros(input.dataType(), input.shape());
+                Memory.allocate(input.dataType(), input.size(0), input.size(1), oh, ow));
+        INDArray gradIn = Memory.zeros(input.dataType(), input.shape());
         gradIn.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, sH, (oh - 1) * sH + 1),
                 NDArrayIndex.interval(0, sW, (ow - 1) * sW + 1)).assign(onGrid);
-        onGrid.close();
+        Memory.release(onGrid);
         return gradIn;
     }
 
@@ -166,7 +166,7 @@ public final class Conv2d implements Op {
 
     /** libnd4j's conv2d_bp, which computes the weight (and bias) gradients too; those are thrown away. */
     INDArray convolutionBackprop(INDArray gradOut) {
-        INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
+        INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
         INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d_bp")
                 .addIntegerArguments(kH, kW, sH, sW, pH, pW, dH, dW, same ? 1 : 0, 0, 1);

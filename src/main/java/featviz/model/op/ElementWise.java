@@ -17,7 +17,14 @@ public final class ElementWise implements Op {
     public INDArray forward(INDArray... in) {
         arity = in.length;
         // The first pair in one pass (a copy then an add would read the first input twice).
-        INDArray out = in.length == 1 ? in[0].dup() : kind == Kind.SUBTRACT ? in[0].sub(in[1]) : in[0].add(in[1]);
+        INDArray out = Memory.allocate(in[0].dataType(), in[0].shape());
+        if (in.length == 1) {
+            out.assign(in[0]);
+        } else if (kind == Kind.SUBTRACT) {
+            in[0].sub(in[1], out);
+        } else {
+            in[0].add(in[1], out);
+        }
         for (int i = 2; i < in.length; i++) {
             if (kind == Kind.SUBTRACT) {
                 out.subi(in[i]);
@@ -39,7 +46,10 @@ public final class ElementWise implements Op {
         INDArray[] grads = new INDArray[arity];
         grads[0] = first;
         for (int i = 1; i < arity; i++) {
-            grads[i] = kind == Kind.SUBTRACT ? first.neg() : first.dup();
+            grads[i] = Memory.allocate(first.dataType(), first.shape()).assign(first);
+            if (kind == Kind.SUBTRACT) {
+                grads[i].negi();
+            }
         }
         return grads;
     }

@@ -12,7 +12,7 @@ final class Ops {
     static INDArray run(DynamicCustomOp.DynamicCustomOpsBuilder builder, INDArray like) {
         DynamicCustomOp op = builder.build();
         long[] shape = op.calculateOutputShape().get(0).getShape();
-        INDArray out = Nd4j.createUninitialized(like.dataType(), shape);
+        INDArray out = Memory.allocate(like.dataType(), shape);
         op.addOutputArgument(out);
         Nd4j.exec(op);
         return out;

@@ -46,7 +46,7 @@ public final class Pool2d implements Op {
             input = input.dup('c');
             ownInput = input;
         }
-        INDArray out = Nd4j.createUninitialized(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
+        INDArray out = Memory.allocate(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
         if (argmax == null || argmax.length != out.length()) {
             argmax = new int[(int) out.length()]; // reused while the size stays the same
         }
@@ -66,7 +66,7 @@ public final class Pool2d implements Op {
     @Override
     public INDArray[] backward(INDArray gradOut) {
         if (argmax != null) {
-            INDArray gradIn = Nd4j.createUninitialized(input.dataType(), input.shape());
+            INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
             INDArray dense = gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut;
             kernel.backward(dense, gradIn, argmax);
             if (dense != gradOut) {
@@ -77,7 +77,7 @@ public final class Pool2d implements Op {
         String name = kind == Kind.MAX ? "maxpool2d_bp" : "avgpool2d_bp";
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name)
                 .addInputs(input, gradOut).addIntegerArguments(args);
-        return new INDArray[] {Ops.runInto(b, Nd4j.createUninitialized(input.dataType(), input.shape()))};
+        return new INDArray[] {Ops.runInto(b, Memory.allocate(input.dataType(), input.shape()))};
     }
 
     @Override

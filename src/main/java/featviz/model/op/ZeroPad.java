@@ -18,7 +18,7 @@ public final class ZeroPad implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         INDArray x = in[0];
-        INDArray out = Nd4j.zeros(x.dataType(), x.size(0), x.size(1), x.size(2) + top + bottom, x.size(3) + left + right);
+        INDArray out = Memory.zeros(x.dataType(), x.size(0), x.size(1), x.size(2) + top + bottom, x.size(3) + left + right);
         out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + x.size(2)),
                 NDArrayIndex.interval(left, left + x.size(3))).assign(x);
         return out;
@@ -26,8 +26,9 @@ public final class ZeroPad implements Op {
 
     @Override
     public INDArray[] backward(INDArray g) {
-        return new INDArray[] {g.get(NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(top, g.size(2) - bottom), NDArrayIndex.interval(left, g.size(3) - right)).dup()};
+        INDArray inside = g.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, g.size(2) - bottom),
+                NDArrayIndex.interval(left, g.size(3) - right));
+        return new INDArray[] {Memory.allocate(g.dataType(), inside.shape()).assign(inside)};
     }
 
     @Override
