@@ -131,9 +131,10 @@ public final class DeepDream {
                     }
                 }
             } finally {
-                // each octave has its own size: let the workspaces learn it afresh
+                // each octave has its own size: let the workspaces and the network's buffer pool learn it afresh
                 destroy(stepId);
                 destroy(workspaceId + "-tile");
+                featviz.model.op.Memory.emptyPool();
             }
         }
         return ImageResize.resize(image, height, width);

@@ -115,6 +115,7 @@ public final class Renderer {
             }
         } finally {
             cut.forEach(layer -> network.restrictChannels(layer, null));
+            featviz.model.op.Memory.emptyPool();
         }
         double secondsPerStep = (System.nanoTime() - start) / 1e9 / steps;
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspaceId));

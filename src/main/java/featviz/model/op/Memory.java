@@ -1,11 +1,9 @@
 package featviz.model.op;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +26,9 @@ public final class Memory {
     }
 
     private static final Map<Size, ArrayDeque<DataBuffer>> FREE = new HashMap<>();
-    private static final Set<DataBuffer> LENT = Collections.newSetFromMap(new IdentityHashMap<>());
+    // Buffers lent out, by native address. Weakly: an array its user never releases is still freed by the
+    // garbage collector, as any ND4J array is.
+    private static final Map<Long, WeakReference<DataBuffer>> LENT = new HashMap<>();
     private static boolean recycling = true;
     private static long buffersCreated;
 
@@ -60,7 +60,10 @@ public final class Memory {
             }
             buffersCreated++;
         }
-        LENT.add(buffer);
+        if (LENT.size() > 4096) {
+            LENT.values().removeIf(r -> r.get() == null);
+        }
+        LENT.put(buffer.address(), new WeakReference<>(buffer));
         return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', type);
     }
 
@@ -80,9 +83,16 @@ public final class Memory {
         }
         synchronized (Memory.class) {
             DataBuffer buffer = root(a);
-            if (LENT.remove(buffer)) {
-                FREE.computeIfAbsent(new Size(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).push(buffer);
+            WeakReference<DataBuffer> lent = LENT.get(buffer.address());
+            ArrayDeque<DataBuffer> free = FREE.computeIfAbsent(new Size(buffer.dataType(), buffer.length()),
+                    k -> new ArrayDeque<>());
+            if (lent != null && lent.get() == buffer) {
+                LENT.remove(buffer.address());
+                free.push(buffer);
                 return;
+            }
+            if (free.stream().anyMatch(b -> b == buffer)) {
+                return; // released twice: it is in the pool already
             }
         }
         if (!a.wasClosed() && a.closeable()) {
@@ -91,13 +101,21 @@ public final class Memory {
     }
 
     /**
+     * Frees the buffers waiting in the pool: after a render, whose sizes the next one may not share (a
+     * different layer, image size or batch).
+     */
+    public static synchronized void emptyPool() {
+        FREE.values().forEach(q -> q.forEach(DataBuffer::close));
+        FREE.clear();
+    }
+
+    /**
      * Turns recycling off (arrays are then freed at release, and using one after would fail) or on again,
      * emptying the pool. For tests that check each array is released exactly when it should be.
      */
     public static synchronized void recycling(boolean on) {
         recycling = on;
-        FREE.values().forEach(q -> q.forEach(DataBuffer::close));
-        FREE.clear();
+        emptyPool();
     }
 
     /** How many buffers {@link #allocate} has had to create, rather than recycle, so far. */

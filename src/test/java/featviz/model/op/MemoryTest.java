@@ -1,0 +1,54 @@
+package featviz.model.op;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The buffer pool behind the ops' arrays: a released buffer is lent again, once, and only to its own size. */
+class MemoryTest {
+
+    @Test
+    void aReleasedBufferIsLentAgainToTheSameLengthInAnyShape() {
+        INDArray a = Memory.allocate(DataType.FLOAT, 2, 3, 4, 5);
+        a.assign(7);
+        Memory.release(a);
+        long created = Memory.buffersCreated();
+        INDArray b = Memory.allocate(DataType.FLOAT, 6, 20);
+        assertEquals(created, Memory.buffersCreated(), "recycled, not created");
+        assertTrue(Memory.sharesBuffer(a, b));
+        assertEquals(7, b.getFloat(0, 0), 0, "uninitialised: the old contents are still there");
+        INDArray other = Memory.allocate(DataType.DOUBLE, 6, 20);
+        assertFalse(Memory.sharesBuffer(b, other), "another type gets its own buffer");
+        Memory.release(b);
+        Memory.release(other);
+    }
+
+    @Test
+    void releasingTwiceDoesNotLendOneBufferTwice() {
+        INDArray a = Memory.allocate(DataType.FLOAT, 3, 7);
+        Memory.release(a);
+        Memory.release(a);
+        Memory.release(a.reshape(7, 3));
+        INDArray b = Memory.allocate(DataType.FLOAT, 3, 7);
+        INDArray c = Memory.allocate(DataType.FLOAT, 3, 7);
+        assertFalse(Memory.sharesBuffer(b, c));
+        b.assign(1);
+        c.assign(2);
+        assertEquals(21, b.sumNumber().doubleValue(), 0);
+        Memory.release(b);
+        Memory.release(c);
+    }
+
+    @Test
+    void arraysNotFromThePoolAreFreedAsBefore() {
+        INDArray a = Nd4j.create(DataType.FLOAT, 4, 4);
+        Memory.release(a);
+        assertTrue(a.wasClosed());
+        Memory.emptyPool();
+    }
+}
