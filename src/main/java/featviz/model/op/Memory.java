@@ -29,6 +29,7 @@ public final class Memory {
     // Buffers lent out, by native address. Weakly: an array its user never releases is still freed by the
     // garbage collector, as any ND4J array is.
     private static final Map<Long, WeakReference<DataBuffer>> LENT = new HashMap<>();
+    private static final long LARGE = 32L << 20;
     private static boolean recycling = true;
     private static long buffersCreated;
 
@@ -69,18 +70,24 @@ public final class Memory {
     }
 
     /**
-     * Before a new buffer of {@code bytes}: frees at least as many bytes of waiting buffers (of other sizes),
-     * smallest first. Otherwise the pool would hold every size's largest count at once, which is more than
-     * a pass ever has live: VGG19 at batch 8 peaked at 1558 MB instead of 1268, its block1 gradients
-     * (103 MB each) allocated while the pool held the freed buffers of all deeper layers.
+     * Before a new large buffer: frees waiting buffers of other sizes, largest first, until as many bytes are
+     * free. Otherwise the pool would hold every size's largest count at once, more than a pass ever has live:
+     * VGG19 at batch 8 peaked at 1558 MB instead of 1268, its block1 gradients (103 MB each) allocated while
+     * the pool held the freed buffers of the deeper layers. Only large buffers are evicted, and only for a
+     * large one: glibc maps those (32 MB and up) straight from the system and unmaps them when freed, so
+     * evicting them returns the memory at once, while the small ones stay recycled (evicting those too made
+     * nearly every buffer of a small network's next pass a new one).
      */
     private static void evict(long bytes) {
+        if (bytes < LARGE) {
+            return;
+        }
         long freed = 0;
         var sizes = new java.util.ArrayList<>(FREE.keySet());
-        sizes.sort(java.util.Comparator.comparingLong(k -> k.length() * k.type().width()));
+        sizes.sort(java.util.Comparator.comparingLong((Size k) -> k.length() * k.type().width()).reversed());
         for (Size size : sizes) {
             ArrayDeque<DataBuffer> free = FREE.get(size);
-            while (freed < bytes && !free.isEmpty()) {
+            while (freed < bytes && !free.isEmpty() && size.length() * size.type().width() >= LARGE) {
                 DataBuffer b = free.poll();
                 freed += b.length() * b.getElementSize();
                 b.close();

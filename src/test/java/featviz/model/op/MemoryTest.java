@@ -45,6 +45,24 @@ class MemoryTest {
     }
 
     @Test
+    void aNewLargeBufferEvictsWaitingLargeOnesButNotSmallOnes() {
+        Memory.emptyPool();
+        INDArray large = Memory.allocate(DataType.FLOAT, 9, 1 << 20); // 36 MB
+        INDArray small = Memory.allocate(DataType.FLOAT, 1000);
+        Memory.release(large);
+        Memory.release(small);
+        INDArray larger = Memory.allocate(DataType.FLOAT, 10, 1 << 20); // another large size
+        assertTrue(large.data().wasClosed(), "the waiting large buffer is freed, not kept beside the new one");
+        long created = Memory.buffersCreated();
+        INDArray smallAgain = Memory.allocate(DataType.FLOAT, 1000);
+        assertEquals(created, Memory.buffersCreated(), "small buffers stay in the pool");
+        assertTrue(Memory.sharesBuffer(small, smallAgain));
+        Memory.release(larger);
+        Memory.release(smallAgain);
+        Memory.emptyPool();
+    }
+
+    @Test
     void arraysNotFromThePoolAreFreedAsBefore() {
         INDArray a = Nd4j.create(DataType.FLOAT, 4, 4);
         Memory.release(a);
