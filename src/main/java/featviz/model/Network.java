@@ -1,8 +1,10 @@
 package featviz.model;
 
+import featviz.model.op.ChannelSubset;
 import featviz.model.op.Memory;
 import featviz.model.op.Op;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -81,10 +83,10 @@ public final class Network {
         int i = indexOf(node);
         clear();
         restricted[i] = null;
-        if (channels == null || nodes.stream().anyMatch(n -> java.util.Arrays.stream(n.inputs()).anyMatch(k -> k == i))) {
+        if (channels == null || nodes.stream().anyMatch(n -> Arrays.stream(n.inputs()).anyMatch(k -> k == i))) {
             return false;
         }
-        restricted[i] = featviz.model.op.ChannelSubset.of(nodes.get(i).op(), channels);
+        restricted[i] = ChannelSubset.of(nodes.get(i).op(), channels);
         return restricted[i] != null;
     }
 
@@ -118,7 +120,7 @@ public final class Network {
                 }
             }
         }
-        java.util.Arrays.fill(tapped, false);
+        Arrays.fill(tapped, false);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String tap : taps) {
             int i = indexOf(tap);

@@ -2,6 +2,7 @@ package featviz.render;
 
 import featviz.io.ImageResize;
 import featviz.model.ImageNetwork;
+import featviz.model.op.Memory;
 import featviz.objective.Objective;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,7 @@ public final class DeepDream {
                 // each octave has its own size: let the workspaces and the network's buffer pool learn it afresh
                 destroy(stepId);
                 destroy(workspaceId + "-tile");
-                featviz.model.op.Memory.emptyPool();
+                Memory.emptyPool();
             }
         }
         return ImageResize.resize(image, height, width);

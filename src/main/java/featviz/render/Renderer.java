@@ -1,6 +1,7 @@
 package featviz.render;
 
 import featviz.model.ImageNetwork;
+import featviz.model.op.Memory;
 import featviz.objective.Objective;
 import featviz.optim.Optimizer;
 import featviz.param.ImageParam;
@@ -115,7 +116,7 @@ public final class Renderer {
             }
         } finally {
             cut.forEach(layer -> network.restrictChannels(layer, null));
-            featviz.model.op.Memory.emptyPool();
+            Memory.emptyPool();
         }
         double secondsPerStep = (System.nanoTime() - start) / 1e9 / steps;
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspaceId));

@@ -1,5 +1,6 @@
 package featviz.model.op;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,7 +45,7 @@ public final class ChannelSubset implements Op {
     }
 
     private static List<Op> concat(Op first, List<Op> rest) {
-        java.util.ArrayList<Op> all = new java.util.ArrayList<>();
+        List<Op> all = new ArrayList<>();
         all.add(first);
         rest.forEach(o -> all.add(o instanceof Relu r ? new Relu(r.inPlace()) : o));
         return all;
