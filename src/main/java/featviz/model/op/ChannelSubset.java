@@ -51,10 +51,6 @@ public final class ChannelSubset implements Op {
         return all;
     }
 
-    public long[] channels() {
-        return channels.clone();
-    }
-
     @Override
     public INDArray forward(INDArray... in) {
         keptOutput = kept.forward(in);

@@ -2,7 +2,10 @@ package featviz.model.op;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -83,8 +86,8 @@ public final class Memory {
             return;
         }
         long freed = 0;
-        var sizes = new java.util.ArrayList<>(FREE.keySet());
-        sizes.sort(java.util.Comparator.comparingLong((Size k) -> k.length() * k.type().width()).reversed());
+        List<Size> sizes = new ArrayList<>(FREE.keySet());
+        sizes.sort(Comparator.comparingLong((Size k) -> k.length() * k.type().width()).reversed());
         for (Size size : sizes) {
             ArrayDeque<DataBuffer> free = FREE.get(size);
             while (freed < bytes && !free.isEmpty() && size.length() * size.type().width() >= LARGE) {
@@ -112,14 +115,14 @@ public final class Memory {
         synchronized (Memory.class) {
             DataBuffer buffer = root(a);
             WeakReference<DataBuffer> lent = LENT.get(buffer.address());
-            ArrayDeque<DataBuffer> free = FREE.computeIfAbsent(new Size(buffer.dataType(), buffer.length()),
-                    k -> new ArrayDeque<>());
+            Size size = new Size(buffer.dataType(), buffer.length());
             if (lent != null && lent.get() == buffer) {
                 LENT.remove(buffer.address());
-                free.push(buffer);
+                FREE.computeIfAbsent(size, k -> new ArrayDeque<>()).push(buffer);
                 return;
             }
-            if (free.stream().anyMatch(b -> b == buffer)) {
+            ArrayDeque<DataBuffer> free = FREE.get(size);
+            if (free != null && free.stream().anyMatch(b -> b == buffer)) {
                 return; // released twice: it is in the pool already
             }
         }
