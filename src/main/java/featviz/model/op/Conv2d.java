@@ -20,7 +20,9 @@ public final class Conv2d implements Op {
     private final INDArray bias; // [outC] or null
     private final int kH, kW, sH, sW, pH, pW, dH, dW;
     private final boolean same;
+    private final DnnlConvolution onednn; // null where oneDNN cannot run it (not float, or not the CPU)
     private INDArray input;
+    private boolean ranOnednn; // whether the last forward pass went through onednn
 
     public Conv2d(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
         this.weights = weights;
@@ -34,6 +36,8 @@ public final class Conv2d implements Op {
         this.dH = dilation[0];
         this.dW = dilation[1];
         this.same = same;
+        this.onednn = Dnnl.handles(weights.dataType())
+                ? new DnnlConvolution(weights, this.bias, stride, padding, dilation, same) : null;
     }
 
     /** The same geometry with other parameters (weights [outC, inC, kH, kW], bias [outC] or null). */
@@ -70,6 +74,11 @@ public final class Conv2d implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         input = in[0];
+        INDArray direct = onednn == null ? null : onednn.forward(input);
+        ranOnednn = direct != null;
+        if (ranOnednn) {
+            return direct;
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d")
                 .addIntegerArguments(kH, kW, sH, sW, pH, pW, dH, dW, same ? 1 : 0, 0 /* NCHW */, 1 /* OIYX */);
         if (bias != null) {
@@ -82,6 +91,9 @@ public final class Conv2d implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
+        if (ranOnednn) {
+            return new INDArray[] {onednn.backward(gradOut)};
+        }
         INDArray gradIn = transposedConvolution(gradOut);
         return new INDArray[] {gradIn != null ? gradIn : convolutionBackprop(gradOut)};
     }

@@ -1,0 +1,223 @@
+package featviz.model.op;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * oneDNN's C API, called directly (JavaCPP's {@code org.bytedeco:dnnl} presets) for the CPU's hot ops.
+ *
+ * <p>libnd4j routes its convolutions through oneDNN too, but rebuilds every primitive on every call, converts
+ * the weights to oneDNN's blocked layout on every call, and converts the output array into that layout before
+ * the convolution overwrites it: about 45 ms of layout conversions per ResNet-50 batch-8 step more than
+ * PyTorch spends. Called directly, a primitive is built once per input shape and the weights are converted
+ * once.
+ *
+ * <p>Only on ND4J's CPU backend and only in float (oneDNN's CPU convolutions are f32/bf16/int8): the CUDA
+ * backend keeps the arrays on the device, and the double-precision gradient checks run libnd4j's ops.
+ * {@code -Dfeatviz.onednn=false} turns it off, which is how the benchmark compares the two paths.
+ */
+final class Dnnl {
+    private static final Engine ENGINE = Engine.load();
+
+    private Dnnl() {
+    }
+
+    /** Whether arrays of this type can go through oneDNN here. */
+    static boolean handles(DataType type) {
+        return ENGINE != null && type == DataType.FLOAT;
+    }
+
+    /** The one CPU engine and its in-order stream; null when oneDNN cannot be used. */
+    private record Engine(dnnl_engine engine, dnnl_stream stream) {
+        static Engine load() {
+            if (!Boolean.parseBoolean(System.getProperty("featviz.onednn", "true"))
+                    || !Nd4j.getEnvironment().isCPU()) {
+                return null;
+            }
+            try {
+                Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+                dnnl_engine engine = new dnnl_engine();
+                check(dnnl_engine_create(engine, dnnl_cpu, 0), "creating the CPU engine");
+                dnnl_stream stream = new dnnl_stream();
+                check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "creating a stream");
+                return new Engine(engine, stream);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                // No native library for this platform: libnd4j's ops do the work instead.
+                return null;
+            }
+        }
+    }
+
+    static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN failed " + what + " (status " + status + ")");
+        }
+    }
+
+    /** A float memory descriptor: {@code tag} is a plain layout such as {@code dnnl_nchw}, or {@code dnnl_format_tag_any}. */
+    static dnnl_memory_desc_t desc(int tag, long... dims) {
+        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+        try (LongPointer d = new LongPointer(dims)) {
+            check(dnnl_memory_desc_init_by_tag(md, dims.length, d, dnnl_f32, tag), "describing an array");
+        }
+        return md;
+    }
+
+    static long bytes(dnnl_memory_desc_t md) {
+        return dnnl_memory_desc_get_size(md);
+    }
+
+    /** A primitive descriptor for an op descriptor, optionally hinted by its forward primitive. */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
+        return primitiveDesc(opDesc, null, hint, what);
+    }
+
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint,
+            String what) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint), what);
+        return pd;
+    }
+
+    /** The memory descriptor a primitive wants for one of its arguments ({@code dnnl_query_src_md}, ...). */
+    static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
+        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+        md.put(dnnl_primitive_desc_query_md(pd, what, 0));
+        return md;
+    }
+
+    /** A primitive holds its own copy of the descriptor it was made from. */
+    static void destroy(dnnl_primitive_desc pd) {
+        dnnl_primitive_desc_destroy(pd);
+    }
+
+    static void destroy(dnnl_memory m) {
+        dnnl_memory_destroy(m);
+    }
+
+    static dnnl_primitive primitive(dnnl_primitive_desc pd, String what) {
+        dnnl_primitive p = new dnnl_primitive();
+        check(dnnl_primitive_create(p, pd), what);
+        return p;
+    }
+
+    /** A memory object with no buffer yet: {@link Call#run} points it at an array's buffer on each call. */
+    static dnnl_memory memory(dnnl_memory_desc_t md) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, md, ENGINE.engine(), null), "creating a memory object");
+        return m;
+    }
+
+    /** A memory object owning a buffer oneDNN allocates (converted weights). */
+    static dnnl_memory ownedMemory(dnnl_memory_desc_t md) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, md, ENGINE.engine(), new Pointer() {
+            {
+                address = -1L; // DNNL_MEMORY_ALLOCATE
+            }
+        }), "allocating a converted array");
+        return m;
+    }
+
+    /** Whether two descriptors describe the same layout (then no conversion is needed). */
+    static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
+        return dnnl_memory_desc_equal(a, b) != 0;
+    }
+
+    /** The native address of an array's first element. */
+    static Pointer address(INDArray a) {
+        long first = a.data().address() + a.offset() * a.data().getElementSize();
+        return new Pointer() {
+            {
+                address = first; // (a local named address would be shadowed by this inherited field)
+            }
+        };
+    }
+
+    /** A primitive with its argument slots, executed on arrays given per call. */
+    static final class Call {
+        private final String what;
+        private final dnnl_primitive primitive;
+        private final int[] kinds;
+        private final dnnl_memory[] memories;
+        private final boolean[] bound; // memories someone else owns (converted weights)
+        private final dnnl_exec_arg_t args;
+
+        /** @param kinds the argument kinds ({@code DNNL_ARG_SRC}, ...), with their descriptors in the same order */
+        Call(String what, dnnl_primitive_desc pd, int[] kinds, dnnl_memory_desc_t[] descs) {
+            this.what = what;
+            this.primitive = primitive(pd, what);
+            this.kinds = kinds.clone();
+            this.memories = new dnnl_memory[kinds.length];
+            this.bound = new boolean[kinds.length];
+            this.args = new dnnl_exec_arg_t(kinds.length);
+            for (int i = 0; i < kinds.length; i++) {
+                memories[i] = memory(descs[i]);
+                args.getPointer(i).arg(kinds[i]).memory(memories[i]);
+            }
+        }
+
+        /** Replaces one argument's memory by a memory that owns its buffer (converted weights). */
+        Call bind(int kind, dnnl_memory owned) {
+            for (int i = 0; i < kinds.length; i++) {
+                if (kinds[i] == kind) {
+                    dnnl_memory_destroy(memories[i]);
+                    memories[i] = owned;
+                    bound[i] = true;
+                    args.getPointer(i).memory(owned);
+                    return this;
+                }
+            }
+            throw new IllegalArgumentException("no argument " + kind);
+        }
+
+        /** Runs the primitive; {@code buffers[i]} is the address for argument i, or null for a bound one. */
+        void run(Pointer... buffers) {
+            for (int i = 0; i < buffers.length; i++) {
+                if (buffers[i] != null) {
+                    check(dnnl_memory_set_data_handle(memories[i], buffers[i]), what);
+                }
+            }
+            check(dnnl_primitive_execute(primitive, ENGINE.stream(), kinds.length, args), what);
+            check(dnnl_stream_wait(ENGINE.stream()), what);
+        }
+
+        /** Frees the primitive and its argument slots (not the bound memories: their owner frees those). */
+        void close() {
+            dnnl_primitive_destroy(primitive);
+            for (int i = 0; i < memories.length; i++) {
+                if (!bound[i]) {
+                    dnnl_memory_destroy(memories[i]);
+                }
+            }
+        }
+    }
+
+    /** A layout conversion between two descriptors of the same array. */
+    static Call reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE.engine(), to, ENGINE.engine(), null),
+                "creating a layout conversion");
+        try {
+            return new Call("converting a layout", pd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                    new dnnl_memory_desc_t[] {from, to});
+        } finally {
+            dnnl_primitive_desc_destroy(pd);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package featviz.model.op;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import featviz.model.op.Dnnl.Call;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * A float NCHW convolution and its input gradient as oneDNN primitives, built once per input shape.
+ *
+ * <p>The primitives choose their own (blocked) layouts; the arrays the network passes around stay NCHW, so
+ * each call converts its input in and its output out, as PyTorch does. The weights are converted once per
+ * layout a primitive wants and kept: the forward and the input-gradient primitives want different ones
+ * (oneDNN falls back to its reference code, 1000x slower, when made to share), so the weights are held three
+ * times in all, which costs VGG19 about 160 MB and saves converting them on every call (as long as the
+ * convolution itself at batch 1 for the 512-channel layers).
+ *
+ * <p>Lucid's random scaling feeds the network a handful of input sizes in turn, so the primitives of the last
+ * {@value #SHAPES} input shapes are kept; older ones, and everything native when the convolution is dropped,
+ * are freed.
+ */
+final class DnnlConvolution {
+    /** Input shapes whose primitives are kept: the standard transforms make 11 sizes. */
+    static final int SHAPES = 16;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final INDArray weights; // [outC, inC, kH, kW]
+    private final INDArray bias; // [outC] or null
+    private final long[] stride, dilation, padding;
+    private final boolean same;
+    private final Natives natives = new Natives();
+    private Plan last; // the primitives of the last forward call, which backward uses
+
+    /** Explicit padding {@code padding} on both sides, or libnd4j's same mode when {@code same}. */
+    DnnlConvolution(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
+        this.weights = dense(weights);
+        this.bias = bias == null ? null : dense(bias);
+        this.stride = new long[] {stride[0], stride[1]};
+        this.dilation = new long[] {dilation[0] - 1, dilation[1] - 1}; // oneDNN counts the gaps
+        this.padding = new long[] {padding[0], padding[1]};
+        this.same = same;
+        CLEANER.register(this, natives::close); // natives must not refer back to this
+    }
+
+    /**
+     * The convolution of {@code input} (NCHW), or null when oneDNN does not take this call (not float, or a
+     * same-mode geometry whose padding comes out negative): the caller then runs libnd4j's op.
+     */
+    INDArray forward(INDArray input) {
+        if (!Dnnl.handles(input.dataType())) {
+            return null;
+        }
+        Plan plan = plan(input.shape());
+        last = plan;
+        if (plan == null) {
+            return null;
+        }
+        INDArray in = dense(input);
+        INDArray src = plan.toSrc.in(in);
+        INDArray dst = plan.fromDst.target(plan.outShape);
+        if (bias == null) {
+            plan.convolution.run(Dnnl.address(src), null, Dnnl.address(dst));
+        } else {
+            plan.convolution.run(Dnnl.address(src), null, Dnnl.address(dst), Dnnl.address(bias));
+        }
+        // Freed before the output is made: one activation-sized array fewer at the peak.
+        plan.toSrc.done(src, in);
+        if (in != input) {
+            in.close();
+        }
+        return plan.fromDst.finish(dst, plan.outShape);
+    }
+
+    /** The gradient with respect to the input of the last {@link #forward} call, which oneDNN ran. */
+    INDArray backward(INDArray gradOut) {
+        Plan plan = last;
+        INDArray g = dense(gradOut);
+        INDArray diffDst = plan.toDiffDst.in(g);
+        INDArray diffSrc = plan.fromDiffSrc.target(plan.inShape);
+        plan.inputGradient.run(Dnnl.address(diffDst), null, Dnnl.address(diffSrc));
+        plan.toDiffDst.done(diffDst, g);
+        if (g != gradOut) {
+            g.close();
+        }
+        return plan.fromDiffSrc.finish(diffSrc, plan.inShape);
+    }
+
+    private static INDArray dense(INDArray a) {
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
+    /** The primitives for this input shape, built unless kept; null when the geometry does not fit oneDNN. */
+    private Plan plan(long[] shape) {
+        List<Long> key = Arrays.stream(shape).boxed().toList();
+        Plan plan = natives.plans.get(key);
+        if (plan != null) {
+            return plan;
+        }
+        long outC = weights.size(0);
+        long[] out = {shape[0], outC, 0, 0}, padBefore = new long[2], padAfter = new long[2];
+        for (int d = 0; d < 2; d++) {
+            long in = shape[2 + d], k = weights.size(2 + d), extent = (k - 1) * (dilation[d] + 1) + 1;
+            if (same) {
+                out[2 + d] = (in + stride[d] - 1) / stride[d];
+                padBefore[d] = Ops.samePaddingBefore(in, out[2 + d], (int) k, (int) stride[d], (int) dilation[d] + 1);
+                padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in - padBefore[d];
+                if (padBefore[d] < 0) {
+                    return null;
+                }
+            } else {
+                out[2 + d] = (in + 2 * padding[d] - extent) / stride[d] + 1;
+                padBefore[d] = padding[d];
+                padAfter[d] = padding[d];
+            }
+        }
+        plan = build(shape, out, padBefore, padAfter);
+        natives.plans.put(key, plan);
+        return plan;
+    }
+
+    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter) {
+        dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
+        dnnl_memory_desc_t srcAny = Dnnl.desc(dnnl_format_tag_any, in), dstAny = Dnnl.desc(dnnl_format_tag_any, out);
+        dnnl_memory_desc_t wAny = Dnnl.desc(dnnl_format_tag_any, weights.shape());
+        dnnl_memory_desc_t biasMd = bias == null ? null : Dnnl.desc(dnnl_x, bias.length());
+        try (LongPointer s = new LongPointer(stride); LongPointer dl = new LongPointer(dilation);
+                LongPointer pl = new LongPointer(padBefore); LongPointer pr = new LongPointer(padAfter)) {
+            dnnl_convolution_desc_t fwd = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_dilated_convolution_forward_desc_init(fwd, dnnl_forward_training, dnnl_convolution_direct,
+                    srcAny, wAny, biasMd, dstAny, s, dl, pl, pr), "describing a convolution");
+            dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a convolution");
+            dnnl_memory_desc_t src = Dnnl.query(fwdPd, dnnl_query_src_md), dst = Dnnl.query(fwdPd, dnnl_query_dst_md);
+            dnnl_memory_desc_t w = Dnnl.query(fwdPd, dnnl_query_weights_md);
+            Call convolution = bias == null
+                    ? new Call("convolving", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
+                            new dnnl_memory_desc_t[] {src, w, dst})
+                    : new Call("convolving", fwdPd,
+                            new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS},
+                            new dnnl_memory_desc_t[] {src, w, dst, biasMd});
+            convolution.bind(DNNL_ARG_WEIGHTS, weightsIn(w));
+
+            dnnl_convolution_desc_t bwd = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_dilated_convolution_backward_data_desc_init(bwd, dnnl_convolution_direct, srcAny, wAny,
+                    dstAny, s, dl, pl, pr), "describing a convolution's input gradient");
+            dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a convolution's input gradient");
+            dnnl_memory_desc_t diffSrc = Dnnl.query(bwdPd, dnnl_query_diff_src_md);
+            dnnl_memory_desc_t diffDst = Dnnl.query(bwdPd, dnnl_query_diff_dst_md);
+            dnnl_memory_desc_t wb = Dnnl.query(bwdPd, dnnl_query_weights_md);
+            Call inputGradient = new Call("computing a convolution's input gradient", bwdPd,
+                    new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                    new dnnl_memory_desc_t[] {diffDst, wb, diffSrc});
+            inputGradient.bind(DNNL_ARG_WEIGHTS, weightsIn(wb));
+            Dnnl.destroy(bwdPd);
+            Dnnl.destroy(fwdPd);
+            return new Plan(in.clone(), out, convolution, inputGradient, new Conversion(srcPlain, src),
+                    new Conversion(dst, dstPlain), new Conversion(dstPlain, diffDst), new Conversion(diffSrc, srcPlain));
+        }
+    }
+
+    /** The weights in this layout, converted the first time a primitive asks for it. */
+    private dnnl_memory weightsIn(dnnl_memory_desc_t layout) {
+        for (Natives.Converted c : natives.weights) {
+            if (Dnnl.same(c.layout(), layout)) {
+                return c.memory();
+            }
+        }
+        dnnl_memory owned = Dnnl.ownedMemory(layout);
+        Pointer handle = new Pointer();
+        Dnnl.check(dnnl_memory_get_data_handle(owned, handle), "reading a buffer address");
+        Call reorder = Dnnl.reorder(Dnnl.desc(dnnl_oihw, weights.shape()), layout);
+        reorder.run(Dnnl.address(weights), handle);
+        reorder.close();
+        natives.weights.add(new Natives.Converted(layout, owned));
+        return owned;
+    }
+
+    /** The primitives and conversions for one input shape. */
+    private record Plan(long[] inShape, long[] outShape, Call convolution, Call inputGradient, Conversion toSrc,
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) {
+        void close() {
+            convolution.close();
+            inputGradient.close();
+            for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
+                c.close();
+            }
+        }
+    }
+
+    /** Everything native one convolution holds, freed when the convolution is unreachable. */
+    private static final class Natives {
+        record Converted(dnnl_memory_desc_t layout, dnnl_memory memory) {
+        }
+
+        final List<Converted> weights = new ArrayList<>();
+        final Map<List<Long>, Plan> plans = new LinkedHashMap<>(SHAPES, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Long>, Plan> eldest) {
+                if (size() <= SHAPES) {
+                    return false;
+                }
+                eldest.getValue().close();
+                return true;
+            }
+        };
+
+        void close() {
+            plans.values().forEach(Plan::close);
+            plans.clear();
+            weights.forEach(c -> Dnnl.destroy(c.memory()));
+            weights.clear();
+        }
+    }
+
+    /**
+     * Between an NCHW array and the layout a primitive wants: nothing when they are the same, otherwise a
+     * pooled scratch buffer and a conversion.
+     */
+    private static final class Conversion {
+        private final Call reorder; // null: same layout
+        private final long floats;
+
+        Conversion(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+            this.reorder = Dnnl.same(from, to) ? null : Dnnl.reorder(from, to);
+            // The blocked side pads channels up to its block: never smaller than the plain side.
+            this.floats = Math.max(Dnnl.bytes(from), Dnnl.bytes(to)) / Float.BYTES;
+        }
+
+        /** An array holding {@code plain} in the wanted layout: {@code plain} itself, or converted scratch. */
+        INDArray in(INDArray plain) {
+            if (reorder == null) {
+                return plain;
+            }
+            INDArray scratch = Memory.allocate(DataType.FLOAT, floats);
+            reorder.run(Dnnl.address(plain), Dnnl.address(scratch));
+            return scratch;
+        }
+
+        /** Frees the scratch {@link #in} made. */
+        void done(INDArray converted, INDArray plain) {
+            if (converted != plain) {
+                Memory.release(converted);
+            }
+        }
+
+        /** Where a primitive should write an array of this NCHW shape: the array itself, or scratch. */
+        INDArray target(long[] plainShape) {
+            return reorder == null ? Memory.allocate(DataType.FLOAT, plainShape) : Memory.allocate(DataType.FLOAT, floats);
+        }
+
+        /** The NCHW array of what a primitive wrote into {@link #target}; the scratch is freed. */
+        INDArray finish(INDArray written, long[] plainShape) {
+            if (reorder == null) {
+                return written;
+            }
+            INDArray plain = Memory.allocate(DataType.FLOAT, plainShape);
+            reorder.run(Dnnl.address(written), Dnnl.address(plain));
+            Memory.release(written);
+            return plain;
+        }
+
+        void close() {
+            if (reorder != null) {
+                reorder.close();
+            }
+        }
+    }
+}
