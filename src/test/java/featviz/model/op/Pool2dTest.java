@@ -93,7 +93,9 @@ class Pool2dTest {
         INDArray y = pool.forward(x);
         INDArray g = GradientCheck.uniform(DataType.FLOAT, 12, y.shape()).addi(1);
         INDArray expectedGrad = libnd4j("maxpool2d_bp", args, x, g);
-        assertEquals(0, expectedGrad.sub(pool.backward(g)[0]).amaxNumber().doubleValue(), 1e-6);
+        // A wrongly routed tie moves a whole gradient (at least 1); overlapping windows sum up to about 18 in
+        // float, whose last bit (1.9e-6) depends on the order libnd4j adds in.
+        assertEquals(0, expectedGrad.sub(pool.backward(g)[0]).amaxNumber().doubleValue(), 1e-4);
     }
 
     private static INDArray libnd4j(String name, int[] args, INDArray... inputs) {
