@@ -204,7 +204,7 @@ public final class NetworkBuilder {
             long[] k = {c.getKernelSize()[0], c.getKernelSize()[1]};
             INDArray weights = param(v, w, "W", dt, c.getNOut(), c.getNIn(), k[0], k[1]);
             INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
-            ops.add(new Conv2d(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
+            ops.add(Conv2d.owning(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
                     c.getConvolutionMode() == ConvolutionMode.Same));
             activation(c.getActivationFn(), ops, true);
         } else if (type == SubsamplingLayer.class) {

@@ -1,5 +1,6 @@
 package featviz.model.op;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +17,10 @@ import org.nd4j.linalg.indexing.SpecifiedIndex;
  * its weight gradient is discarded.
  */
 public final class Conv2d implements Op {
-    private final INDArray weights;
+    // Null once oneDNN holds the only copies (an owning convolution frees the NCHW array): see weights().
+    private INDArray weights;
+    private final long[] weightShape;
+    private boolean ownsWeights; // whether it may free the weights array
     private final INDArray bias; // [outC] or null
     private final int kH, kW, sH, sW, pH, pW, dH, dW;
     private final boolean same;
@@ -24,8 +28,26 @@ public final class Conv2d implements Op {
     private INDArray input;
     private boolean ranOnednn; // whether the last forward pass went through onednn
 
+    /** A convolution on the caller's arrays: they stay valid and the caller's. */
     public Conv2d(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
+        this(weights, bias, stride, padding, dilation, same, false);
+    }
+
+    /**
+     * A convolution that owns its parameter arrays: once oneDNN has converted the weights into its own
+     * layouts, the NCHW array is freed (VGG19: 80 MB, ResNet-50: 94 MB less), and made again from the
+     * converted copy if anything asks for it.
+     */
+    public static Conv2d owning(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation,
+            boolean same) {
+        return new Conv2d(weights, bias, stride, padding, dilation, same, true);
+    }
+
+    private Conv2d(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same,
+            boolean owns) {
         this.weights = weights;
+        this.weightShape = weights.shape();
+        this.ownsWeights = owns;
         this.bias = bias == null ? null : bias.reshape(bias.length());
         this.kH = (int) weights.size(2);
         this.kW = (int) weights.size(3);
@@ -40,26 +62,31 @@ public final class Conv2d implements Op {
                 ? new DnnlConvolution(weights, this.bias, stride, padding, dilation, same) : null;
     }
 
-    /** The same geometry with other parameters (weights [outC, inC, kH, kW], bias [outC] or null). */
+    /**
+     * The same geometry with new parameters (weights [outC, inC, kH, kW], bias [outC] or null), which the new
+     * convolution owns: nothing else may hold them (a folded BatchNorm makes them for it alone).
+     */
     public Conv2d withParameters(INDArray newWeights, INDArray newBias) {
-        if (!java.util.Arrays.equals(newWeights.shape(), weights.shape())) {
-            throw new IllegalArgumentException("weights " + java.util.Arrays.toString(newWeights.shape())
-                    + " for a convolution with " + java.util.Arrays.toString(weights.shape()));
+        if (!Arrays.equals(newWeights.shape(), weightShape)) {
+            throw new IllegalArgumentException("weights " + Arrays.toString(newWeights.shape())
+                    + " for a convolution with " + Arrays.toString(weightShape));
         }
-        return new Conv2d(newWeights, newBias, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same);
+        return new Conv2d(newWeights, newBias, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same,
+                true);
     }
 
     /** The same geometry computing only the given output channels, in that order. */
     public Conv2d withOutputChannels(long[] channels) {
         INDArrayIndex pick = new SpecifiedIndex(channels);
-        INDArray w = weights.get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
+        INDArray w = plainWeights().get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
         INDArray b = bias == null ? null : bias.get(new SpecifiedIndex(channels)).dup('c');
-        return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same);
+        return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same, true);
     }
 
-    /** Weights [outC, inC, kH, kW]. */
+    /** Weights [outC, inC, kH, kW]; valid as long as this convolution (it no longer frees them). */
     public INDArray weights() {
-        return weights;
+        ownsWeights = false; // whoever asked may keep reading them
+        return plainWeights();
     }
 
     /** Bias [outC], or null. */
@@ -68,7 +95,7 @@ public final class Conv2d implements Op {
     }
 
     public long outChannels() {
-        return weights.size(0);
+        return weightShape[0];
     }
 
     @Override
@@ -77,14 +104,19 @@ public final class Conv2d implements Op {
         INDArray direct = onednn == null ? null : onednn.forward(input);
         ranOnednn = direct != null;
         if (ranOnednn) {
+            if (ownsWeights && weights != null && weights.closeable()) {
+                onednn.forgetPlainWeights();
+                weights.close();
+                weights = null;
+            }
             return direct;
         }
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d")
                 .addIntegerArguments(kH, kW, sH, sW, pH, pW, dH, dW, same ? 1 : 0, 0 /* NCHW */, 1 /* OIYX */);
         if (bias != null) {
-            b.addInputs(input, weights, bias);
+            b.addInputs(input, plainWeights(), bias);
         } else {
-            b.addInputs(input, weights);
+            b.addInputs(input, plainWeights());
         }
         return Ops.run(b, input);
     }
@@ -171,7 +203,7 @@ public final class Conv2d implements Op {
     /** deconv2d with weights [iC = outC of the conv, oC = inC of the conv, kH, kW] (format 1): the adjoint. */
     private DynamicCustomOp.DynamicCustomOpsBuilder deconv(INDArray gradOut, int strideH, int strideW, int top,
             int left) {
-        return DynamicCustomOp.builder("deconv2d").addInputs(gradOut, weights)
+        return DynamicCustomOp.builder("deconv2d").addInputs(gradOut, plainWeights())
                 .addIntegerArguments(kH, kW, strideH, strideW, top, left, 1, 1, 0 /* explicit padding */,
                         0 /* NCHW */, 1 /* [iC, oC, kH, kW] */);
     }
@@ -179,20 +211,33 @@ public final class Conv2d implements Op {
     /** libnd4j's conv2d_bp, which computes the weight (and bias) gradients too; those are thrown away. */
     INDArray convolutionBackprop(INDArray gradOut) {
         INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
-        INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
+        INDArray w = plainWeights();
+        INDArray gradW = Nd4j.createUninitialized(w.dataType(), weightShape);
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d_bp")
                 .addIntegerArguments(kH, kW, sH, sW, pH, pW, dH, dW, same ? 1 : 0, 0, 1);
         if (bias != null) {
             INDArray gradB = Nd4j.createUninitialized(bias.dataType(), bias.shape());
-            b.addInputs(input, weights, bias, gradOut).addOutputs(gradIn, gradW, gradB);
+            b.addInputs(input, w, bias, gradOut).addOutputs(gradIn, gradW, gradB);
             Nd4j.exec(b.build());
             gradB.close();
         } else {
-            b.addInputs(input, weights, gradOut).addOutputs(gradIn, gradW);
+            b.addInputs(input, w, gradOut).addOutputs(gradIn, gradW);
             Nd4j.exec(b.build());
         }
         gradW.close();
         return gradIn;
+    }
+
+    /**
+     * The NCHW weights for libnd4j's ops (a geometry oneDNN declined), made again if they were freed; kept from
+     * then on, since the same geometry comes back every step.
+     */
+    private INDArray plainWeights() {
+        if (weights == null) {
+            weights = onednn.plainWeights();
+            ownsWeights = false;
+        }
+        return weights;
     }
 
     @Override

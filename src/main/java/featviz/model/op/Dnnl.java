@@ -2,6 +2,7 @@ package featviz.model.op;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
+import java.util.Arrays;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
@@ -82,16 +83,32 @@ final class Dnnl {
         return dnnl_memory_desc_get_size(md);
     }
 
-    /** A primitive descriptor for an op descriptor, optionally hinted by its forward primitive. */
+    /**
+     * A primitive descriptor for an op descriptor, optionally hinted by its forward primitive, whose scratchpad
+     * the caller provides ({@link Call} does, from {@link Scratch#PAD}).
+     */
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
-        return primitiveDesc(opDesc, null, hint, what);
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        dnnl_primitive_attr attr = userScratchpad();
+        try {
+            check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint), what);
+        } finally {
+            dnnl_primitive_attr_destroy(attr);
+        }
+        return pd;
     }
 
-    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint,
-            String what) {
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint), what);
-        return pd;
+    /**
+     * Attributes asking for a scratchpad from the caller, so that one per-thread buffer, as large as the largest
+     * request, serves every primitive whatever oneDNN was built with (a build with concurrent execution gives
+     * each primitive its own scratchpad for its lifetime). With the presets' build the peak RSS measured the
+     * same either way: this guards the bound, it does not lower it.
+     */
+    private static dnnl_primitive_attr userScratchpad() {
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(attr), "creating primitive attributes");
+        check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "asking for a scratchpad");
+        return attr;
     }
 
     /** The memory descriptor a primitive wants for one of its arguments ({@code dnnl_query_src_md}, ...). */
@@ -134,6 +151,13 @@ final class Dnnl {
         return m;
     }
 
+    /** The buffer a memory object points at. */
+    static Pointer handle(dnnl_memory m) {
+        Pointer handle = new Pointer();
+        check(dnnl_memory_get_data_handle(m, handle), "reading a buffer address");
+        return handle;
+    }
+
     /** Whether two descriptors describe the same layout (then no conversion is needed). */
     static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) != 0;
@@ -157,18 +181,27 @@ final class Dnnl {
         private final dnnl_memory[] memories;
         private final boolean[] bound; // memories someone else owns (converted weights)
         private final dnnl_exec_arg_t args;
+        private final long scratchpadBytes; // the last slot is the scratchpad when this is not 0
 
         /** @param kinds the argument kinds ({@code DNNL_ARG_SRC}, ...), with their descriptors in the same order */
         Call(String what, dnnl_primitive_desc pd, int[] kinds, dnnl_memory_desc_t[] descs) {
             this.what = what;
             this.primitive = primitive(pd, what);
-            this.kinds = kinds.clone();
-            this.memories = new dnnl_memory[kinds.length];
-            this.bound = new boolean[kinds.length];
-            this.args = new dnnl_exec_arg_t(kinds.length);
-            for (int i = 0; i < kinds.length; i++) {
-                memories[i] = memory(descs[i]);
-                args.getPointer(i).arg(kinds[i]).memory(memories[i]);
+            dnnl_memory_desc_t pad = query(pd, dnnl_query_scratchpad_md);
+            this.scratchpadBytes = bytes(pad);
+            int slots = kinds.length + (scratchpadBytes > 0 ? 1 : 0);
+            this.kinds = Arrays.copyOf(kinds, slots);
+            dnnl_memory_desc_t[] mds = Arrays.copyOf(descs, slots);
+            if (scratchpadBytes > 0) {
+                this.kinds[kinds.length] = DNNL_ARG_SCRATCHPAD;
+                mds[kinds.length] = pad;
+            }
+            this.memories = new dnnl_memory[slots];
+            this.bound = new boolean[slots];
+            this.args = new dnnl_exec_arg_t(slots);
+            for (int i = 0; i < slots; i++) {
+                memories[i] = memory(mds[i]);
+                args.getPointer(i).arg(this.kinds[i]).memory(memories[i]);
             }
         }
 
@@ -193,6 +226,10 @@ final class Dnnl {
                     check(dnnl_memory_set_data_handle(memories[i], buffers[i]), what);
                 }
             }
+            if (scratchpadBytes > 0) {
+                check(dnnl_memory_set_data_handle(memories[kinds.length - 1], Scratch.PAD.get().at(scratchpadBytes)),
+                        what);
+            }
             check(dnnl_primitive_execute(primitive, ENGINE.stream(), kinds.length, args), what);
             check(dnnl_stream_wait(ENGINE.stream()), what);
         }
@@ -211,13 +248,45 @@ final class Dnnl {
     /** A layout conversion between two descriptors of the same array. */
     static Call reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE.engine(), to, ENGINE.engine(), null),
-                "creating a layout conversion");
+        dnnl_primitive_attr attr = userScratchpad();
+        try {
+            check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE.engine(), to, ENGINE.engine(), attr),
+                    "creating a layout conversion");
+        } finally {
+            dnnl_primitive_attr_destroy(attr);
+        }
         try {
             return new Call("converting a layout", pd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                     new dnnl_memory_desc_t[] {from, to});
         } finally {
             dnnl_primitive_desc_destroy(pd);
+        }
+    }
+
+    /**
+     * Per-thread buffers that grow to the largest request and are reused by every call: a converted input
+     * ({@link #INPUT}), a primitive's output before its conversion ({@link #OUTPUT}) and the primitives'
+     * scratchpad ({@link #PAD}). Taken from the buffer pool instead, a converted copy of every activation size
+     * stayed allocated beside the activations.
+     */
+    static final class Scratch {
+        static final ThreadLocal<Scratch> INPUT = ThreadLocal.withInitial(Scratch::new);
+        static final ThreadLocal<Scratch> OUTPUT = ThreadLocal.withInitial(Scratch::new);
+        static final ThreadLocal<Scratch> PAD = ThreadLocal.withInitial(Scratch::new);
+
+        private dnnl_memory buffer; // 64-byte aligned by oneDNN
+        private long capacity;
+
+        /** The start of at least {@code bytes} bytes, valid until this scratch is asked for more. */
+        Pointer at(long bytes) {
+            if (bytes > capacity) {
+                if (buffer != null) {
+                    destroy(buffer);
+                }
+                buffer = ownedMemory(desc(dnnl_x, (bytes + Float.BYTES - 1) / Float.BYTES));
+                capacity = bytes;
+            }
+            return handle(buffer);
         }
     }
 }

@@ -18,16 +18,17 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A float NCHW convolution and its input gradient as oneDNN primitives, built once per input shape.
  *
  * <p>The primitives choose their own (blocked) layouts; the arrays the network passes around stay NCHW, so
  * each call converts its input in and its output out, as PyTorch does. The weights are converted once per
- * layout a primitive wants and kept: the forward and the input-gradient primitives want different ones
- * (oneDNN falls back to its reference code, 1000x slower, when made to share), so the weights are held three
- * times in all, which costs VGG19 about 160 MB and saves converting them on every call (as long as the
- * convolution itself at batch 1 for the 512-channel layers).
+ * layout a primitive wants and kept: converting them on every call would take as long as the convolution
+ * itself for VGG19's 512-channel layers at batch 1. The forward and the input-gradient primitives want
+ * different layouts (made to share one, oneDNN falls back to its reference code, 1000x slower), so the
+ * weights are held twice; an owner that frees the NCHW weights ({@link #forgetPlainWeights}) keeps it at that.
  *
  * <p>Lucid's random scaling feeds the network a handful of input sizes in turn, so the primitives of the last
  * {@value #SHAPES} input shapes are kept; older ones, and everything native when the convolution is dropped,
@@ -38,7 +39,8 @@ final class DnnlConvolution {
     static final int SHAPES = 16;
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final INDArray weights; // [outC, inC, kH, kW]
+    private INDArray weights; // [outC, inC, kH, kW]; null once forgotten (the converted copies remain)
+    private final long[] weightShape;
     private final INDArray bias; // [outC] or null
     private final long[] stride, dilation, padding;
     private final boolean same;
@@ -48,6 +50,7 @@ final class DnnlConvolution {
     /** Explicit padding {@code padding} on both sides, or libnd4j's same mode when {@code same}. */
     DnnlConvolution(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
         this.weights = dense(weights);
+        this.weightShape = weights.shape();
         this.bias = bias == null ? null : dense(bias);
         this.stride = new long[] {stride[0], stride[1]};
         this.dilation = new long[] {dilation[0] - 1, dilation[1] - 1}; // oneDNN counts the gaps
@@ -70,33 +73,59 @@ final class DnnlConvolution {
             return null;
         }
         INDArray in = dense(input);
-        INDArray src = plan.toSrc.in(in);
-        INDArray dst = plan.fromDst.target(plan.outShape);
+        Pointer src = plan.toSrc.in(in);
+        INDArray out = plan.fromDst.target(plan.outShape);
+        Pointer dst = plan.fromDst.address(out);
         if (bias == null) {
-            plan.convolution.run(Dnnl.address(src), null, Dnnl.address(dst));
+            plan.convolution.run(src, null, dst);
         } else {
-            plan.convolution.run(Dnnl.address(src), null, Dnnl.address(dst), Dnnl.address(bias));
+            plan.convolution.run(src, null, dst, Dnnl.address(bias));
         }
-        // Freed before the output is made: one activation-sized array fewer at the peak.
-        plan.toSrc.done(src, in);
         if (in != input) {
             in.close();
         }
-        return plan.fromDst.finish(dst, plan.outShape);
+        return plan.fromDst.finish(out, plan.outShape);
     }
 
     /** The gradient with respect to the input of the last {@link #forward} call, which oneDNN ran. */
     INDArray backward(INDArray gradOut) {
         Plan plan = last;
         INDArray g = dense(gradOut);
-        INDArray diffDst = plan.toDiffDst.in(g);
-        INDArray diffSrc = plan.fromDiffSrc.target(plan.inShape);
-        plan.inputGradient.run(Dnnl.address(diffDst), null, Dnnl.address(diffSrc));
-        plan.toDiffDst.done(diffDst, g);
+        Pointer diffDst = plan.toDiffDst.in(g);
+        INDArray gradIn = plan.fromDiffSrc.target(plan.inShape);
+        plan.inputGradient.run(diffDst, null, plan.fromDiffSrc.address(gradIn));
         if (g != gradOut) {
             g.close();
         }
-        return plan.fromDiffSrc.finish(diffSrc, plan.inShape);
+        return plan.fromDiffSrc.finish(gradIn, plan.inShape);
+    }
+
+    /**
+     * Lets go of the NCHW weights once a primitive holds them converted, so that their owner can free them:
+     * weights kept in the layouts of both primitives only, not three times. New layouts are then converted
+     * from a converted copy.
+     */
+    void forgetPlainWeights() {
+        if (natives.weights.isEmpty()) {
+            throw new IllegalStateException("no converted copy of the weights yet");
+        }
+        weights = null;
+    }
+
+    /** A new NCHW copy of the weights, converted back from the ones a primitive holds when they were forgotten. */
+    INDArray plainWeights() {
+        if (weights != null) {
+            return weights.dup('c');
+        }
+        Natives.Converted from = natives.weights.get(0);
+        INDArray plain;
+        try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            plain = Nd4j.createUninitialized(DataType.FLOAT, weightShape);
+        }
+        Call reorder = Dnnl.reorder(from.layout(), Dnnl.desc(dnnl_oihw, weightShape));
+        reorder.run(Dnnl.handle(from.memory()), Dnnl.address(plain));
+        reorder.close();
+        return plain;
     }
 
     private static INDArray dense(INDArray a) {
@@ -110,10 +139,10 @@ final class DnnlConvolution {
         if (plan != null) {
             return plan;
         }
-        long outC = weights.size(0);
+        long outC = weightShape[0];
         long[] out = {shape[0], outC, 0, 0}, padBefore = new long[2], padAfter = new long[2];
         for (int d = 0; d < 2; d++) {
-            long in = shape[2 + d], k = weights.size(2 + d), extent = (k - 1) * (dilation[d] + 1) + 1;
+            long in = shape[2 + d], k = weightShape[2 + d], extent = (k - 1) * (dilation[d] + 1) + 1;
             if (same) {
                 out[2 + d] = (in + stride[d] - 1) / stride[d];
                 padBefore[d] = Ops.samePaddingBefore(in, out[2 + d], (int) k, (int) stride[d], (int) dilation[d] + 1);
@@ -135,7 +164,7 @@ final class DnnlConvolution {
     private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter) {
         dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
         dnnl_memory_desc_t srcAny = Dnnl.desc(dnnl_format_tag_any, in), dstAny = Dnnl.desc(dnnl_format_tag_any, out);
-        dnnl_memory_desc_t wAny = Dnnl.desc(dnnl_format_tag_any, weights.shape());
+        dnnl_memory_desc_t wAny = Dnnl.desc(dnnl_format_tag_any, weightShape);
         dnnl_memory_desc_t biasMd = bias == null ? null : Dnnl.desc(dnnl_x, bias.length());
         try (LongPointer s = new LongPointer(stride); LongPointer dl = new LongPointer(dilation);
                 LongPointer pl = new LongPointer(padBefore); LongPointer pr = new LongPointer(padAfter)) {
@@ -179,10 +208,15 @@ final class DnnlConvolution {
             }
         }
         dnnl_memory owned = Dnnl.ownedMemory(layout);
-        Pointer handle = new Pointer();
-        Dnnl.check(dnnl_memory_get_data_handle(owned, handle), "reading a buffer address");
-        Call reorder = Dnnl.reorder(Dnnl.desc(dnnl_oihw, weights.shape()), layout);
-        reorder.run(Dnnl.address(weights), handle);
+        Call reorder;
+        if (weights != null) {
+            reorder = Dnnl.reorder(Dnnl.desc(dnnl_oihw, weightShape), layout);
+            reorder.run(Dnnl.address(weights), Dnnl.handle(owned));
+        } else {
+            Natives.Converted from = natives.weights.get(0);
+            reorder = Dnnl.reorder(from.layout(), layout);
+            reorder.run(Dnnl.handle(from.memory()), Dnnl.handle(owned));
+        }
         reorder.close();
         natives.weights.add(new Natives.Converted(layout, owned));
         return owned;
@@ -227,48 +261,45 @@ final class DnnlConvolution {
 
     /**
      * Between an NCHW array and the layout a primitive wants: nothing when they are the same, otherwise a
-     * pooled scratch buffer and a conversion.
+     * conversion through a scratch buffer ({@link Dnnl.Scratch}).
      */
     private static final class Conversion {
         private final Call reorder; // null: same layout
-        private final long floats;
+        private final long bytes;
 
         Conversion(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
             this.reorder = Dnnl.same(from, to) ? null : Dnnl.reorder(from, to);
             // The blocked side pads channels up to its block: never smaller than the plain side.
-            this.floats = Math.max(Dnnl.bytes(from), Dnnl.bytes(to)) / Float.BYTES;
+            this.bytes = Math.max(Dnnl.bytes(from), Dnnl.bytes(to));
         }
 
-        /** An array holding {@code plain} in the wanted layout: {@code plain} itself, or converted scratch. */
-        INDArray in(INDArray plain) {
+        /** The address of {@code plain} in the wanted layout: {@code plain} itself, or the converted input scratch. */
+        Pointer in(INDArray plain) {
             if (reorder == null) {
-                return plain;
+                return Dnnl.address(plain);
             }
-            INDArray scratch = Memory.allocate(DataType.FLOAT, floats);
-            reorder.run(Dnnl.address(plain), Dnnl.address(scratch));
+            Pointer scratch = Dnnl.Scratch.INPUT.get().at(bytes);
+            reorder.run(Dnnl.address(plain), scratch);
             return scratch;
         }
 
-        /** Frees the scratch {@link #in} made. */
-        void done(INDArray converted, INDArray plain) {
-            if (converted != plain) {
-                Memory.release(converted);
-            }
-        }
-
-        /** Where a primitive should write an array of this NCHW shape: the array itself, or scratch. */
+        /** Where a primitive should write an array of this NCHW shape: the new array itself, or scratch. */
         INDArray target(long[] plainShape) {
-            return reorder == null ? Memory.allocate(DataType.FLOAT, plainShape) : Memory.allocate(DataType.FLOAT, floats);
+            return reorder == null ? Memory.allocate(DataType.FLOAT, plainShape) : null;
         }
 
-        /** The NCHW array of what a primitive wrote into {@link #target}; the scratch is freed. */
-        INDArray finish(INDArray written, long[] plainShape) {
-            if (reorder == null) {
-                return written;
+        /** The address {@link #target} stands for. */
+        Pointer address(INDArray target) {
+            return target != null ? Dnnl.address(target) : Dnnl.Scratch.OUTPUT.get().at(bytes);
+        }
+
+        /** The NCHW array of what a primitive wrote at {@link #address}. */
+        INDArray finish(INDArray target, long[] plainShape) {
+            if (target != null) {
+                return target;
             }
             INDArray plain = Memory.allocate(DataType.FLOAT, plainShape);
-            reorder.run(Dnnl.address(written), Dnnl.address(plain));
-            Memory.release(written);
+            reorder.run(Dnnl.Scratch.OUTPUT.get().at(bytes), Dnnl.address(plain));
             return plain;
         }
 
