@@ -2,6 +2,7 @@ package featviz.model.op;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,15 +63,17 @@ final class MaxPoolKernel {
             FloatBuffer dy = floats(gradOut);
             FloatBuffer dx = floats(gradIn);
             planes(g).forEach(p -> {
-                int in0 = p * g.inPlane;
+                // In plane-sized Java arrays, copied in and out in bulk: element-wise access to the direct
+                // buffers made this pass 4x slower than the forward one.
+                float[] in = planeArray(FLOAT_IN, g.inPlane);
+                float[] out = planeArray(FLOAT_OUT, g.outPlane);
                 int out0 = p * g.outPlane;
-                for (int i = 0; i < g.inPlane; i++) {
-                    dx.put(in0 + i, 0f);
-                }
+                dy.get(out0, out, 0, g.outPlane);
+                Arrays.fill(in, 0, g.inPlane, 0f);
                 for (int o = 0; o < g.outPlane; o++) {
-                    int i = in0 + argmax[out0 + o];
-                    dx.put(i, dx.get(i) + dy.get(out0 + o));
+                    in[argmax[out0 + o]] += out[o];
                 }
+                dx.put(p * g.inPlane, in, 0, g.inPlane);
             });
         } else {
             DoubleBuffer dy = doubles(gradOut);
@@ -91,14 +94,8 @@ final class MaxPoolKernel {
 
     private void forwardPlane(FloatBuffer x, FloatBuffer y, int p, Geometry g, Windows rows, Windows cols, int[] argmax) {
         // Plane-sized Java arrays: bulk copies in and out are cheaper than per-element buffer access.
-        float[] in = FLOAT_IN.get();
-        float[] out = FLOAT_OUT.get();
-        if (in.length < g.inPlane) {
-            FLOAT_IN.set(in = new float[g.inPlane]);
-        }
-        if (out.length < g.outPlane) {
-            FLOAT_OUT.set(out = new float[g.outPlane]);
-        }
+        float[] in = planeArray(FLOAT_IN, g.inPlane);
+        float[] out = planeArray(FLOAT_OUT, g.outPlane);
         x.get(p * g.inPlane, in, 0, g.inPlane);
         int out0 = p * g.outPlane;
         if (isPlain2x2(rows, cols)) {
@@ -229,6 +226,15 @@ final class MaxPoolKernel {
 
     private static final ThreadLocal<float[]> FLOAT_IN = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> FLOAT_OUT = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's array of at least {@code length} floats, grown when too small. */
+    private static float[] planeArray(ThreadLocal<float[]> own, int length) {
+        float[] a = own.get();
+        if (a.length < length) {
+            own.set(a = new float[length]);
+        }
+        return a;
+    }
 
     /**
      * Along one axis, for each output position: where its window starts (may be negative, in the padding)

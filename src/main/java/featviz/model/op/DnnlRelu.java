@@ -1,0 +1,103 @@
+package featviz.model.op;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import featviz.model.op.Dnnl.Call;
+import java.lang.ref.Cleaner;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * ReLU and its gradient as oneDNN element-wise primitives on the arrays' own (dense) buffers, in place or not.
+ * libnd4j's element-wise ops cost a fixed 0.15-0.3 ms per call on top of the pass itself: VGG19's 16 ReLUs
+ * and their gradients took about 12 ms of a 215 ms batch-1 step that way, PyTorch's 4.5.
+ *
+ * <p>The gradient reads the ReLU's output, not its input ({@code relu_use_dst_for_bwd}), as {@link Relu}
+ * does, so that the input may be overwritten. Primitives are built per element count (the layout does not
+ * matter to an element-wise op); the last {@value #SIZES} counts are kept.
+ */
+final class DnnlRelu {
+    static final int SIZES = 16;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Natives natives = new Natives();
+
+    DnnlRelu() {
+        CLEANER.register(this, natives::close); // natives must not refer back to this
+    }
+
+    /** Whether oneDNN takes this array: float, on the CPU, dense in row-major order. */
+    static boolean handles(INDArray a) {
+        return Dnnl.handles(a.dataType()) && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    }
+
+    /** {@code out = max(in, 0)}; {@code out} may be {@code in}. */
+    void forward(INDArray in, INDArray out) {
+        natives.plan(in.length()).forward.run(Dnnl.address(in), Dnnl.address(out));
+    }
+
+    /** {@code grad = output > 0 ? grad : 0}, in place. */
+    void backward(INDArray output, INDArray grad) {
+        Pointer g = Dnnl.address(grad);
+        natives.plan(output.length()).backward.run(Dnnl.address(output), g, g);
+    }
+
+    private record Plan(Call forward, Call backward) {
+        void close() {
+            forward.close();
+            backward.close();
+        }
+    }
+
+    /** The primitives of the last {@value #SIZES} element counts, freed when the ReLU is unreachable. */
+    private static final class Natives {
+        private final Map<Long, Plan> plans = new LinkedHashMap<>(SIZES, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Plan> eldest) {
+                if (size() <= SIZES) {
+                    return false;
+                }
+                eldest.getValue().close();
+                return true;
+            }
+        };
+
+        Plan plan(long length) {
+            return plans.computeIfAbsent(length, Natives::build);
+        }
+
+        private static Plan build(long length) {
+            dnnl_memory_desc_t md = Dnnl.desc(dnnl_x, length);
+            dnnl_eltwise_desc_t fwd = new dnnl_eltwise_desc_t();
+            Dnnl.check(dnnl_eltwise_forward_desc_init(fwd, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd,
+                    md, 0f, 0f), "describing a ReLU");
+            dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a ReLU");
+            dnnl_eltwise_desc_t bwd = new dnnl_eltwise_desc_t();
+            Dnnl.check(dnnl_eltwise_backward_desc_init(bwd, dnnl_eltwise_relu_use_dst_for_bwd, md, md, 0f, 0f),
+                    "describing a ReLU's gradient");
+            dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a ReLU's gradient");
+            try {
+                return new Plan(
+                        new Call("applying a ReLU", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+                                new dnnl_memory_desc_t[] {md, md}),
+                        new Call("masking a ReLU's gradient", bwdPd,
+                                new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
+                                new dnnl_memory_desc_t[] {md, md, md}));
+            } finally {
+                Dnnl.destroy(bwdPd);
+                Dnnl.destroy(fwdPd);
+            }
+        }
+
+        void close() {
+            plans.values().forEach(Plan::close);
+            plans.clear();
+        }
+    }
+}
