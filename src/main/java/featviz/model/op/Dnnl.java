@@ -12,9 +12,11 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -109,6 +111,14 @@ final class Dnnl {
         check(dnnl_primitive_attr_create(attr), "creating primitive attributes");
         check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "asking for a scratchpad");
         return attr;
+    }
+
+    /** The name of the implementation oneDNN chose, such as {@code jit:avx512_core} or {@code simple_nchw:any}. */
+    static String implementation(dnnl_primitive_desc pd) {
+        try (PointerPointer<BytePointer> name = new PointerPointer<>(1)) {
+            check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "naming an implementation");
+            return name.get(BytePointer.class, 0).getString();
+        }
     }
 
     /** The memory descriptor a primitive wants for one of its arguments ({@code dnnl_query_src_md}, ...). */

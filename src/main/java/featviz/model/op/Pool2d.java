@@ -1,13 +1,15 @@
 package featviz.model.op;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Max or average pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. Max pooling
- * on the CPU runs {@link MaxPoolKernel}, which is several times faster than libnd4j's and remembers its
- * maxima for the backward pass; other backends (CUDA) and average pooling run libnd4j's op.
+ * on the CPU runs oneDNN's primitives in float ({@link DnnlMaxPool}) and {@link MaxPoolKernel} otherwise; both
+ * are several times faster than libnd4j's and remember the maxima for the backward pass. Other backends
+ * (CUDA) and average pooling run libnd4j's op.
  */
 public final class Pool2d implements Op {
     public enum Kind { MAX, AVG }
@@ -18,6 +20,8 @@ public final class Pool2d implements Op {
     private INDArray input;
     private INDArray ownInput; // a contiguous copy of the input made for MaxPoolKernel, freed by clear()
     private int[] argmax; // where each output's maximum was, in its input plane (MaxPoolKernel only)
+    private final DnnlMaxPool onednn; // float CPU max pooling, when oneDNN is loaded
+    private boolean ranOnednn; // whether the last forward pass went through onednn
 
     /**
      * @param avgDivisorExcludesPadding DL4J's legacy {@code avgPoolIncludePadInDivisor} flag (true means
@@ -31,6 +35,8 @@ public final class Pool2d implements Op {
                 dilation[0], dilation[1], same ? 1 : 0, extra, 0 /* NCHW */};
         this.kernel = kind == Kind.MAX
                 ? new MaxPoolKernel(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1]) : null;
+        this.onednn = kind == Kind.MAX && Dnnl.handles(DataType.FLOAT)
+                ? new DnnlMaxPool(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1]) : null;
     }
 
     @Override
@@ -40,6 +46,7 @@ public final class Pool2d implements Op {
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(input).addIntegerArguments(args);
         if (kernel == null || !MaxPoolKernel.supports(input)) {
             argmax = null;
+            ranOnednn = false;
             return Ops.run(b, input);
         }
         if (input.isView() || input.ordering() != 'c') {
@@ -47,11 +54,15 @@ public final class Pool2d implements Op {
             ownInput = input;
         }
         INDArray out = Memory.allocate(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
+        int padTop = padding(input.size(2), out.size(2), 0), padLeft = padding(input.size(3), out.size(3), 1);
+        ranOnednn = onednn != null && DnnlMaxPool.handles(input) && onednn.forward(input, out, padTop, padLeft);
+        if (ranOnednn) {
+            return out;
+        }
         if (argmax == null || argmax.length != out.length()) {
             argmax = new int[(int) out.length()]; // reused while the size stays the same
         }
-        kernel.forward(input, out, padding(input.size(2), out.size(2), 0), padding(input.size(3), out.size(3), 1),
-                argmax);
+        kernel.forward(input, out, padTop, padLeft, argmax);
         return out;
     }
 
@@ -65,10 +76,14 @@ public final class Pool2d implements Op {
 
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        if (argmax != null) {
+        if (ranOnednn || argmax != null) {
             INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
             INDArray dense = gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut;
-            kernel.backward(dense, gradIn, argmax);
+            if (ranOnednn) {
+                onednn.backward(dense, gradIn);
+            } else {
+                kernel.backward(dense, gradIn, argmax);
+            }
             if (dense != gradOut) {
                 Memory.release(dense);
             }

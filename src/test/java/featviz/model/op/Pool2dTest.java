@@ -36,21 +36,29 @@ class Pool2dTest {
     @ParameterizedTest
     @MethodSource("geometries")
     void matchesLibnd4jForwardAndBackward(int k, int s, int p, int d, boolean same, int size) {
-        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            INDArray x = GradientCheck.uniform(dt, 7, 2, 3, size, size + 1).subi(0.5);
-            Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
-                    new int[] {d, d}, same, false);
-            int[] args = {k, k, s, s, p, p, d, d, same ? 1 : 0, 0, 0};
-            INDArray expected = libnd4j("maxpool2d", args, x);
-            INDArray y = pool.forward(x);
-            assertArrayEquals(expected.shape(), y.shape());
-            assertEquals(0, expected.sub(y).amaxNumber().doubleValue(), 0, "forward " + dt);
-
-            INDArray g = GradientCheck.uniform(dt, 8, y.shape()).subi(0.5);
-            INDArray expectedGrad = libnd4j("maxpool2d_bp", args, x, g);
-            INDArray grad = pool.backward(g)[0];
-            assertEquals(0, expectedGrad.sub(grad).amaxNumber().doubleValue(), 1e-6, "backward " + dt);
+        // Float with 16 channels goes through oneDNN's jit pooling where it takes the geometry (not dilated);
+        // with 3 channels oneDNN offers only its plain loops, so MaxPoolKernel runs, as it does in double.
+        for (long channels : new long[] {3, 16}) {
+            for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                matchesLibnd4j(k, s, p, d, same, GradientCheck.uniform(dt, 7, 2, channels, size, size + 1).subi(0.5));
+            }
         }
+    }
+
+    private static void matchesLibnd4j(int k, int s, int p, int d, boolean same, INDArray x) {
+        DataType dt = x.dataType();
+        Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
+                new int[] {d, d}, same, false);
+        int[] args = {k, k, s, s, p, p, d, d, same ? 1 : 0, 0, 0};
+        INDArray expected = libnd4j("maxpool2d", args, x);
+        INDArray y = pool.forward(x);
+        assertArrayEquals(expected.shape(), y.shape());
+        assertEquals(0, expected.sub(y).amaxNumber().doubleValue(), 0, "forward " + dt);
+
+        INDArray g = GradientCheck.uniform(dt, 8, y.shape()).subi(0.5);
+        INDArray expectedGrad = libnd4j("maxpool2d_bp", args, x, g);
+        INDArray grad = pool.backward(g)[0];
+        assertEquals(0, expectedGrad.sub(grad).amaxNumber().doubleValue(), 1e-6, "backward " + dt);
     }
 
     @Test
@@ -85,7 +93,13 @@ class Pool2dTest {
     void tiesRouteTheGradientAsLibnd4jDoes(int k, int s, int p, int d, boolean same, int size) {
         // Three levels only, so most windows hold several equal maxima: the unrolled 2x2 and 3x3 paths
         // and the general loop must all pick the first in row-major order, as libnd4j does.
-        INDArray x = GradientCheck.uniform(DataType.FLOAT, 11, 2, 3, size, size + 1).muli(3);
+        for (long channels : new long[] {3, 16}) { // MaxPoolKernel, then oneDNN where it takes the geometry
+            routesTiesAsLibnd4j(k, s, p, d, same, GradientCheck.uniform(DataType.FLOAT, 11, 2, channels, size, size + 1));
+        }
+    }
+
+    private static void routesTiesAsLibnd4j(int k, int s, int p, int d, boolean same, INDArray x) {
+        x.muli(3);
         x.assign(org.nd4j.linalg.ops.transforms.Transforms.floor(x, true));
         Pool2d pool = new Pool2d(Pool2d.Kind.MAX, new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
                 new int[] {d, d}, same, false);

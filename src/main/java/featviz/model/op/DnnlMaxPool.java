@@ -1,0 +1,139 @@
+package featviz.model.op;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import featviz.model.op.Dnnl.Call;
+import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Max pooling of float NCHW arrays as oneDNN primitives, the forward pass recording where each maximum was
+ * (oneDNN's workspace) so that the backward pass is a scatter. {@link MaxPoolKernel}'s Java loops took 22 ms
+ * for ResNet-50's stem pool at batch 8 (3x3/2 over 8x64x112x112), PyTorch 5.
+ *
+ * <p>Semantics are libnd4j's, as {@link MaxPoolKernel}'s: padding never wins, and among equal values the
+ * first in row-major window order takes the maximum and its gradient. Primitives are built per input shape;
+ * the last {@value #SHAPES} are kept, each with its workspace.
+ */
+final class DnnlMaxPool {
+    static final int SHAPES = 16;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final long[] kernel, stride, dilation; // dilation as oneDNN counts it: the gaps
+    private final Natives natives = new Natives();
+    private Plan last; // the primitives of the last forward call, which backward uses
+
+    DnnlMaxPool(int kH, int kW, int sH, int sW, int dH, int dW) {
+        this.kernel = new long[] {kH, kW};
+        this.stride = new long[] {sH, sW};
+        this.dilation = new long[] {dH - 1, dW - 1};
+        CLEANER.register(this, natives::close); // natives must not refer back to this
+    }
+
+    /** Whether oneDNN takes this array: float, on the CPU, dense in row-major order. */
+    static boolean handles(INDArray a) {
+        return DnnlRelu.handles(a);
+    }
+
+    /**
+     * Pools {@code in} [N, C, H, W] into {@code out} [N, C, OH, OW], windows starting {@code padTop} and
+     * {@code padLeft} before the image; false (nothing written) when oneDNN declines the geometry or offers
+     * only its plain loops for it.
+     */
+    boolean forward(INDArray in, INDArray out, int padTop, int padLeft) {
+        List<Long> key = Arrays.asList(in.size(0), in.size(1), in.size(2), in.size(3), out.size(2), out.size(3),
+                (long) padTop, (long) padLeft);
+        Plan plan = natives.plans.get(key);
+        if (plan == null && !natives.plans.containsKey(key)) {
+            plan = build(in.shape(), out.shape(), new long[] {padTop, padLeft});
+            natives.plans.put(key, plan);
+        }
+        last = plan;
+        if (plan == null) {
+            return false;
+        }
+        plan.forward.run(Dnnl.address(in), Dnnl.address(out), null);
+        return true;
+    }
+
+    /** The input gradient of the last {@link #forward} call, which returned true, into {@code gradIn}. */
+    void backward(INDArray gradOut, INDArray gradIn) {
+        last.backward.run(Dnnl.address(gradOut), null, Dnnl.address(gradIn));
+    }
+
+    /** The primitives for one geometry, or null when oneDNN cannot describe it. */
+    private Plan build(long[] in, long[] out, long[] padBefore) {
+        long[] padAfter = new long[2];
+        for (int d = 0; d < 2; d++) {
+            long extent = (kernel[d] - 1) * (dilation[d] + 1) + 1;
+            padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in[2 + d] - padBefore[d];
+        }
+        dnnl_memory_desc_t src = Dnnl.desc(dnnl_nchw, in), dst = Dnnl.desc(dnnl_nchw, out);
+        dnnl_pooling_v2_desc_t fwd = new dnnl_pooling_v2_desc_t();
+        if (dnnl_pooling_v2_forward_desc_init(fwd, dnnl_forward_training, dnnl_pooling_max, src, dst, stride, kernel,
+                dilation, padBefore, padAfter) != dnnl_success) {
+            return null; // a geometry oneDNN does not describe: the Java kernel takes it
+        }
+        dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a max pool");
+        if (!Dnnl.implementation(fwdPd).startsWith("jit")) {
+            // oneDNN's plain loops (VGG19's first pool, 64x224x224, took them: 12 ms against the Java
+            // kernel's 6) are slower than MaxPoolKernel.
+            Dnnl.destroy(fwdPd);
+            return null;
+        }
+        dnnl_pooling_v2_desc_t bwd = new dnnl_pooling_v2_desc_t();
+        Dnnl.check(dnnl_pooling_v2_backward_desc_init(bwd, dnnl_pooling_max, src, dst, stride, kernel, dilation,
+                padBefore, padAfter), "describing a max pool's gradient");
+        dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a max pool's gradient");
+        try {
+            dnnl_memory_desc_t ws = Dnnl.query(fwdPd, dnnl_query_workspace_md);
+            dnnl_memory workspace = Dnnl.ownedMemory(ws);
+            Call forward = new Call("max pooling", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE},
+                    new dnnl_memory_desc_t[] {src, dst, ws}).bind(DNNL_ARG_WORKSPACE, workspace);
+            Call backward = new Call("max pooling's gradient", bwdPd,
+                    new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC},
+                    new dnnl_memory_desc_t[] {dst, ws, src}).bind(DNNL_ARG_WORKSPACE, workspace);
+            return new Plan(forward, backward, workspace);
+        } finally {
+            Dnnl.destroy(bwdPd);
+            Dnnl.destroy(fwdPd);
+        }
+    }
+
+    private record Plan(Call forward, Call backward, dnnl_memory workspace) {
+        void close() {
+            forward.close();
+            backward.close();
+            Dnnl.destroy(workspace);
+        }
+    }
+
+    /** The primitives of the last {@value #SHAPES} geometries, freed when the pool is unreachable. */
+    private static final class Natives {
+        final Map<List<Long>, Plan> plans = new LinkedHashMap<>(SHAPES, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Long>, Plan> eldest) {
+                if (size() <= SHAPES) {
+                    return false;
+                }
+                if (eldest.getValue() != null) {
+                    eldest.getValue().close();
+                }
+                return true;
+            }
+        };
+
+        void close() {
+            plans.values().stream().filter(p -> p != null).forEach(Plan::close);
+            plans.clear();
+        }
+    }
+}
