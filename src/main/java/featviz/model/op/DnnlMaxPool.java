@@ -12,6 +12,7 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Semantics are libnd4j's, as {@link MaxPoolKernel}'s: padding never wins, and among equal values the
  * first in row-major window order takes the maximum and its gradient. Primitives are built per input shape;
- * the last {@value #SHAPES} are kept, each with its workspace.
+ * the last {@value #SHAPES} are kept, each with its workspace and conversions.
  */
 final class DnnlMaxPool {
     static final int SHAPES = 16;
@@ -44,39 +45,61 @@ final class DnnlMaxPool {
     }
 
     /**
-     * Pools {@code in} [N, C, H, W] into {@code out} [N, C, OH, OW], windows starting {@code padTop} and
-     * {@code padLeft} before the image; false (nothing written) when oneDNN declines the geometry or offers
-     * only its plain loops for it.
+     * Pools {@code in} [N, C, H, W] into a new [N, C, OH, OW] array ({@code outShape}), windows starting
+     * {@code padTop} and {@code padLeft} before the image; null (nothing done) when oneDNN declines the geometry
+     * or offers only its plain loops for it.
      */
-    boolean forward(INDArray in, INDArray out, int padTop, int padLeft) {
-        List<Long> key = Arrays.asList(in.size(0), in.size(1), in.size(2), in.size(3), out.size(2), out.size(3),
+    INDArray forward(INDArray in, long[] outShape, int padTop, int padLeft) {
+        List<Long> key = Arrays.asList(in.size(0), in.size(1), in.size(2), in.size(3), outShape[2], outShape[3],
                 (long) padTop, (long) padLeft);
         Plan plan = natives.plans.get(key);
         if (plan == null && !natives.plans.containsKey(key)) {
-            plan = build(in.shape(), out.shape(), new long[] {padTop, padLeft});
+            plan = build(in.shape(), outShape, new long[] {padTop, padLeft});
             natives.plans.put(key, plan);
         }
         last = plan;
         if (plan == null) {
-            return false;
+            return null;
         }
-        plan.forward.run(Dnnl.address(in), Dnnl.address(out), null);
-        return true;
+        Pointer src = plan.toSrc.in(in);
+        INDArray out = plan.fromDst.target(outShape);
+        plan.forward.run(src, plan.fromDst.address(out), null);
+        return plan.fromDst.finish(out, outShape);
     }
 
-    /** The input gradient of the last {@link #forward} call, which returned true, into {@code gradIn}. */
-    void backward(INDArray gradOut, INDArray gradIn) {
-        last.backward.run(Dnnl.address(gradOut), null, Dnnl.address(gradIn));
+    /** The input gradient of the last {@link #forward} call, which did not return null. */
+    INDArray backward(INDArray gradOut) {
+        Plan plan = last;
+        Pointer diffDst = plan.toDiffDst.in(gradOut);
+        long[] inShape = plan.inShape;
+        INDArray gradIn = plan.fromDiffSrc.target(inShape);
+        plan.backward.run(diffDst, null, plan.fromDiffSrc.address(gradIn));
+        return plan.fromDiffSrc.finish(gradIn, inShape);
     }
 
-    /** The primitives for one geometry, or null when oneDNN cannot describe it. */
+    /**
+     * The primitives for one geometry, on the NCHW arrays themselves when oneDNN has jit code for that, else
+     * on channel blocks with conversions either side: for VGG19's first pool (64x224x224) oneDNN offers only
+     * plain loops on NCHW (12 ms forward), the Java kernel takes 6, the conversions and blocked pooling 1.5.
+     * Null when no layout gets jit code.
+     */
     private Plan build(long[] in, long[] out, long[] padBefore) {
         long[] padAfter = new long[2];
         for (int d = 0; d < 2; d++) {
             long extent = (kernel[d] - 1) * (dilation[d] + 1) + 1;
             padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in[2 + d] - padBefore[d];
         }
-        dnnl_memory_desc_t src = Dnnl.desc(dnnl_nchw, in), dst = Dnnl.desc(dnnl_nchw, out);
+        for (int layout : new int[] {dnnl_nchw, dnnl_nChw16c, dnnl_nChw8c}) {
+            Plan plan = build(in, out, padBefore, padAfter, layout);
+            if (plan != null) {
+                return plan;
+            }
+        }
+        return null;
+    }
+
+    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter, int layout) {
+        dnnl_memory_desc_t src = Dnnl.desc(layout, in), dst = Dnnl.desc(layout, out);
         dnnl_pooling_v2_desc_t fwd = new dnnl_pooling_v2_desc_t();
         if (dnnl_pooling_v2_forward_desc_init(fwd, dnnl_forward_training, dnnl_pooling_max, src, dst, stride, kernel,
                 dilation, padBefore, padAfter) != dnnl_success) {
@@ -84,8 +107,6 @@ final class DnnlMaxPool {
         }
         dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a max pool");
         if (!Dnnl.implementation(fwdPd).startsWith("jit")) {
-            // oneDNN's plain loops (VGG19's first pool, 64x224x224, took them: 12 ms against the Java
-            // kernel's 6) are slower than MaxPoolKernel.
             Dnnl.destroy(fwdPd);
             return null;
         }
@@ -101,18 +122,24 @@ final class DnnlMaxPool {
             Call backward = new Call("max pooling's gradient", bwdPd,
                     new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC},
                     new dnnl_memory_desc_t[] {dst, ws, src}).bind(DNNL_ARG_WORKSPACE, workspace);
-            return new Plan(forward, backward, workspace);
+            dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
+            return new Plan(in.clone(), forward, backward, workspace, new Conversion(srcPlain, src),
+                    new Conversion(dst, dstPlain), new Conversion(dstPlain, dst), new Conversion(src, srcPlain));
         } finally {
             Dnnl.destroy(bwdPd);
             Dnnl.destroy(fwdPd);
         }
     }
 
-    private record Plan(Call forward, Call backward, dnnl_memory workspace) {
+    private record Plan(long[] inShape, Call forward, Call backward, dnnl_memory workspace, Conversion toSrc,
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) {
         void close() {
             forward.close();
             backward.close();
             Dnnl.destroy(workspace);
+            for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
+                c.close();
+            }
         }
     }
 

@@ -53,12 +53,15 @@ public final class Pool2d implements Op {
             input = input.dup('c');
             ownInput = input;
         }
-        INDArray out = Memory.allocate(input.dataType(), b.build().calculateOutputShape().get(0).getShape());
-        int padTop = padding(input.size(2), out.size(2), 0), padLeft = padding(input.size(3), out.size(3), 1);
-        ranOnednn = onednn != null && DnnlMaxPool.handles(input) && onednn.forward(input, out, padTop, padLeft);
+        long[] outShape = b.build().calculateOutputShape().get(0).getShape();
+        int padTop = padding(input.size(2), outShape[2], 0), padLeft = padding(input.size(3), outShape[3], 1);
+        INDArray out = onednn != null && DnnlMaxPool.handles(input)
+                ? onednn.forward(input, outShape, padTop, padLeft) : null;
+        ranOnednn = out != null;
         if (ranOnednn) {
             return out;
         }
+        out = Memory.allocate(input.dataType(), outShape);
         if (argmax == null || argmax.length != out.length()) {
             argmax = new int[(int) out.length()]; // reused while the size stays the same
         }
@@ -77,11 +80,12 @@ public final class Pool2d implements Op {
     @Override
     public INDArray[] backward(INDArray gradOut) {
         if (ranOnednn || argmax != null) {
-            INDArray gradIn = Memory.allocate(input.dataType(), input.shape());
             INDArray dense = gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut;
+            INDArray gradIn;
             if (ranOnednn) {
-                onednn.backward(dense, gradIn);
+                gradIn = onednn.backward(dense);
             } else {
+                gradIn = Memory.allocate(input.dataType(), input.shape());
                 kernel.backward(dense, gradIn, argmax);
             }
             if (dense != gradOut) {

@@ -36,8 +36,8 @@ class Pool2dTest {
     @ParameterizedTest
     @MethodSource("geometries")
     void matchesLibnd4jForwardAndBackward(int k, int s, int p, int d, boolean same, int size) {
-        // Float with 16 channels goes through oneDNN's jit pooling where it takes the geometry (not dilated);
-        // with 3 channels oneDNN offers only its plain loops, so MaxPoolKernel runs, as it does in double.
+        // Float goes through oneDNN's jit pooling (on NCHW with 16 channels, on channel blocks with 3) unless
+        // the geometry is dilated; double through MaxPoolKernel.
         for (long channels : new long[] {3, 16}) {
             for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
                 matchesLibnd4j(k, s, p, d, same, GradientCheck.uniform(dt, 7, 2, channels, size, size + 1).subi(0.5));
@@ -93,9 +93,34 @@ class Pool2dTest {
     void tiesRouteTheGradientAsLibnd4jDoes(int k, int s, int p, int d, boolean same, int size) {
         // Three levels only, so most windows hold several equal maxima: the unrolled 2x2 and 3x3 paths
         // and the general loop must all pick the first in row-major order, as libnd4j does.
-        for (long channels : new long[] {3, 16}) { // MaxPoolKernel, then oneDNN where it takes the geometry
+        for (long channels : new long[] {3, 16}) { // oneDNN on NCHW or on channel blocks, or MaxPoolKernel
             routesTiesAsLibnd4j(k, s, p, d, same, GradientCheck.uniform(DataType.FLOAT, 11, 2, channels, size, size + 1));
         }
+    }
+
+    /**
+     * MaxPoolKernel itself in float, on the same tied inputs: with oneDNN loaded, Pool2d sends it only dilated
+     * geometries, but it runs everything when oneDNN is off or missing ({@code -Dfeatviz.onednn=false}).
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void theJavaKernelRoutesTiesAsLibnd4jToo(int k, int s, int p, int d, boolean same, int size) {
+        INDArray x = GradientCheck.uniform(DataType.FLOAT, 11, 2, 3, size, size + 1).muli(3);
+        x.assign(org.nd4j.linalg.ops.transforms.Transforms.floor(x, true));
+        int[] args = {k, k, s, s, p, p, d, d, same ? 1 : 0, 0, 0};
+        INDArray expected = libnd4j("maxpool2d", args, x);
+        long[] out = expected.shape();
+        int top = same ? (int) Math.max(0, Ops.samePaddingBefore(size, out[2], k, s, d)) : p;
+        int left = same ? (int) Math.max(0, Ops.samePaddingBefore(size + 1, out[3], k, s, d)) : p;
+        MaxPoolKernel kernel = new MaxPoolKernel(k, k, s, s, d, d);
+        INDArray y = Nd4j.create(DataType.FLOAT, out);
+        int[] argmax = new int[(int) y.length()];
+        kernel.forward(x, y, top, left, argmax);
+        assertEquals(0, expected.sub(y).amaxNumber().doubleValue(), 0, "forward");
+        INDArray g = GradientCheck.uniform(DataType.FLOAT, 12, out).addi(1);
+        INDArray grad = Nd4j.create(DataType.FLOAT, x.shape());
+        kernel.backward(g, grad, argmax);
+        assertEquals(0, libnd4j("maxpool2d_bp", args, x, g).sub(grad).amaxNumber().doubleValue(), 1e-4, "backward");
     }
 
     private static void routesTiesAsLibnd4j(int k, int s, int p, int d, boolean same, INDArray x) {
