@@ -3,6 +3,7 @@ package featviz.cli;
 import featviz.UsageException;
 import featviz.bench.Flops;
 import featviz.bench.ProcessStats;
+import featviz.bench.RssTrend;
 import featviz.model.ImageNetwork;
 import featviz.model.VisionModel;
 import featviz.objective.Objective;
@@ -97,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
                 render.transformsFor(network, size), 0);
         long firstStepAt = ProcessStats.uptimeMillis();
         renderer.run(Math.max(1, warmup), featviz.render.RenderListener.NONE);
-        long[] rssAtStep50 = {ProcessStats.rss()};
+        RssTrend memory = new RssTrend(); // from step 50 (or the first) on, memory must stay flat
         if (profile) {
             network.network().startProfiling();
         }
@@ -109,8 +110,8 @@ public final class BenchCommand implements Callable<Integer> {
             public void stepDone(int step, int total, double objectiveValue) {
                 long now = System.nanoTime();
                 times[step - 1] = (now - last) / 1e6;
-                if (step == Math.min(50, steps)) {
-                    rssAtStep50[0] = ProcessStats.rss(); // memory must stay flat from here on
+                if (step >= Math.min(50, steps)) {
+                    memory.sample(); // outside the timed interval
                 }
                 last = System.nanoTime();
             }
@@ -130,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         row.put("gflop_per_image", gflop);
         row.put("gflops", gflop * batch / (median / 1e3));
         row.put("peak_rss_mb", ProcessStats.peakRss() / 1e6);
-        row.put("rss_growth_pct", 100.0 * (ProcessStats.rss() - rssAtStep50[0]) / rssAtStep50[0]);
+        row.put("rss_growth_pct", memory.growthPercent());
         row.put("start_to_first_step_s", firstStepAt / 1e3);
         row.put("threads", Runtime.getRuntime().availableProcessors());
         if (profile) {
@@ -144,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             out.println(String.format(Locale.ROOT,
                     "%s %s %dpx batch %d (%s): %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
-                            + "RSS growth from step 50 (or the first) to the last %.1f%%, first step at %.2f s%s",
+                            + "RSS growth %.1f%% (last 5 s against the 5 s from step 50), first step at %.2f s%s",
                     model.name(), layerName, size, batch, row.get("preset"), median, median / batch, gflop,
                     gflop * batch / (median / 1e3), ProcessStats.peakRss() / 1e6, row.get("rss_growth_pct"),
                     firstStepAt / 1e3, profile ? String.format(Locale.ROOT, ", network %.0f ms/step",
