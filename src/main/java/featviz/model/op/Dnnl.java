@@ -19,6 +19,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -43,6 +44,11 @@ final class Dnnl {
     /** Whether arrays of this type can go through oneDNN here. */
     static boolean handles(DataType type) {
         return ENGINE != null && type == DataType.FLOAT;
+    }
+
+    /** Whether this array can go to oneDNN as it is: of a type it handles, dense in row-major order. */
+    static boolean handles(INDArray a) {
+        return handles(a.dataType()) && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
     }
 
     /** The one CPU engine and its in-order stream; null when oneDNN cannot be used. */
@@ -285,6 +291,7 @@ final class Dnnl {
         static final ThreadLocal<Scratch> PAD = ThreadLocal.withInitial(Scratch::new);
 
         private dnnl_memory buffer; // 64-byte aligned by oneDNN
+        private Pointer start;
         private long capacity;
 
         /** The start of at least {@code bytes} bytes, valid until this scratch is asked for more. */
@@ -294,9 +301,10 @@ final class Dnnl {
                     destroy(buffer);
                 }
                 buffer = ownedMemory(desc(dnnl_x, (bytes + Float.BYTES - 1) / Float.BYTES));
+                start = handle(buffer);
                 capacity = bytes;
             }
-            return handle(buffer);
+            return start;
         }
     }
 }

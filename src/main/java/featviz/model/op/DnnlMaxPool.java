@@ -39,11 +39,6 @@ final class DnnlMaxPool {
         CLEANER.register(this, natives::close); // natives must not refer back to this
     }
 
-    /** Whether oneDNN takes this array: float, on the CPU, dense in row-major order. */
-    static boolean handles(INDArray a) {
-        return DnnlRelu.handles(a);
-    }
-
     /**
      * Pools {@code in} [N, C, H, W] into a new [N, C, OH, OW] array ({@code outShape}), windows starting
      * {@code padTop} and {@code padLeft} before the image; null (nothing done) when oneDNN declines the geometry

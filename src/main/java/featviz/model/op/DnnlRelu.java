@@ -11,7 +11,6 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * ReLU and its gradient as oneDNN element-wise primitives on the arrays' own (dense) buffers, in place or not.
@@ -30,11 +29,6 @@ final class DnnlRelu {
 
     DnnlRelu() {
         CLEANER.register(this, natives::close); // natives must not refer back to this
-    }
-
-    /** Whether oneDNN takes this array: float, on the CPU, dense in row-major order. */
-    static boolean handles(INDArray a) {
-        return Dnnl.handles(a.dataType()) && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
     }
 
     /** {@code out = max(in, 0)}; {@code out} may be {@code in}. */

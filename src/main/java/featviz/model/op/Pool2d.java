@@ -55,7 +55,7 @@ public final class Pool2d implements Op {
         }
         long[] outShape = b.build().calculateOutputShape().get(0).getShape();
         int padTop = padding(input.size(2), outShape[2], 0), padLeft = padding(input.size(3), outShape[3], 1);
-        INDArray out = onednn != null && DnnlMaxPool.handles(input)
+        INDArray out = onednn != null && Dnnl.handles(input)
                 ? onednn.forward(input, outShape, padTop, padLeft) : null;
         ranOnednn = out != null;
         if (ranOnednn) {

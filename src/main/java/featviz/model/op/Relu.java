@@ -30,7 +30,7 @@ public final class Relu implements Op {
 
     @Override
     public INDArray forward(INDArray... in) {
-        if (onednn != null && DnnlRelu.handles(in[0])) {
+        if (onednn != null && Dnnl.handles(in[0])) {
             output = inPlace ? in[0] : Memory.allocate(in[0].dataType(), in[0].shape());
             onednn.forward(in[0], output);
             return output;
@@ -49,7 +49,7 @@ public final class Relu implements Op {
      */
     @Override
     public INDArray[] backward(INDArray gradOut) {
-        if (onednn != null && DnnlRelu.handles(gradOut) && DnnlRelu.handles(output)) {
+        if (onednn != null && Dnnl.handles(gradOut) && Dnnl.handles(output)) {
             onednn.backward(output, gradOut);
             return new INDArray[] {gradOut};
         }
