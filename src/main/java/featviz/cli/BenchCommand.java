@@ -6,6 +6,7 @@ import featviz.bench.ProcessStats;
 import featviz.bench.RssTrend;
 import featviz.model.ImageNetwork;
 import featviz.model.VisionModel;
+import featviz.model.ZooModel;
 import featviz.objective.Objective;
 import featviz.render.Renderer;
 import java.io.PrintWriter;
@@ -25,13 +26,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code featviz bench}: the cost of one gradient-ascent step (forward to the layer, backward to the
- * input, update) on random weights, as the render loop runs it.
+ * input, update) on random weights (zoo models, unless told otherwise) or a model file's own, as the render
+ * loop runs it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time gradient-ascent steps on a zoo model with random weights and print ms per step",
-            "(median after warm-up), ms per image, GFLOP/s, peak RSS and the time from process start to",
-            "the first step. One workload per run, so peak RSS belongs to it; bench/run.sh runs the whole",
-            "table against PyTorch.",
+        description = {"Time gradient-ascent steps on a zoo model (random weights unless --weights imagenet) or",
+            "a model file and print ms per step (median after warm-up), ms per image, GFLOP/s, peak RSS,",
+            "its growth from step 50 and the time from process start to the first step. One workload per",
+            "run, so peak RSS belongs to it; bench/run.sh runs the whole table against PyTorch.",
             "",
             "The image options are maximize's (default --preset lucid); --steps counts the timed steps",
             "(default 10). --preset tutorial --optimizer adam times the bare network step.",
@@ -43,7 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--layer", paramLabel = "NAME",
-            description = "Target layer. Default: vgg19 block5_conv4, resnet50 its last block (activation_49).")
+            description = "Target layer. Default: vgg19 block5_conv4, resnet50 its last block (activation_49);"
+                + " model files have none (featviz layers --model PATH lists theirs).")
     String layer;
 
     private int size;
@@ -73,8 +76,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (modelOptions.weights == null) {
+        boolean zoo = ZooModel.find(modelOptions.model) != null;
+        if (modelOptions.weights == null && zoo) {
             modelOptions.weights = "random";
+        }
+        if (layer == null && !zoo) {
+            throw new UsageException("--layer is needed with a model file (featviz layers --model "
+                    + modelOptions.model + " lists its layers)");
         }
         steps = render.steps != null ? render.steps : 10;
         size = render.size != null ? render.size : 224;
