@@ -4,25 +4,22 @@ import featviz.RunFailure;
 import featviz.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Turns {@code --model} and {@code --weights} into a {@link VisionModel}: a zoo model (VGG19, ResNet50)
- * with ImageNet or seeded random weights, or a DL4J model zip written by ModelSerializer.
+ * with ImageNet or seeded random weights, or a DL4J model zip written by ModelSerializer (read by {@link ModelZip}).
  */
 public final class ModelLoader {
     public enum Weights { IMAGENET, RANDOM }
@@ -79,7 +76,7 @@ public final class ModelLoader {
         String json = configurationJson(path);
         try {
             if (json.contains("\"vertices\"")) {
-                ComputationGraph graph = ModelSerializer.restoreComputationGraph(path.toFile(), false);
+                ComputationGraph graph = ModelZip.graph(path);
                 ComputationGraphConfiguration conf = graph.getConfiguration();
                 String input = conf.getNetworkInputs().get(0);
                 long channels = conf.getVertices().entrySet().stream()
@@ -90,7 +87,7 @@ public final class ModelLoader {
                 return new VisionModel(name, type -> GraphSpec.of(conf, type), new LoadedWeights(graph, identity), pre,
                         new int[] {(int) channels, 224, 224}, Map.of(), path.toString());
             }
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(path.toFile(), false);
+            MultiLayerNetwork net = ModelZip.network(path);
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
             long channels = inputChannels(conf.getConf(0).getLayer());
             return new VisionModel(name, type -> GraphSpec.of(conf, type), new LoadedWeights(net, identity), pre,
@@ -113,15 +110,10 @@ public final class ModelLoader {
 
     /** Reads configuration.json from a ModelSerializer zip, with one-line errors for anything else. */
     private static String configurationJson(Path path) {
-        try (ZipFile zip = new ZipFile(path.toFile())) {
-            ZipEntry entry = zip.getEntry("configuration.json");
-            if (entry == null) {
-                throw new UsageException("cannot load model " + path
-                        + ": not a DL4J model zip (no configuration.json inside)");
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+        try {
+            return ModelZip.configurationJson(path);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("cannot load model " + path + ": " + e.getReason());
         } catch (IOException e) {
             throw new UsageException("cannot load model " + path + ": not a DL4J model zip (" + firstLine(e) + ")");
         }
@@ -129,7 +121,7 @@ public final class ModelLoader {
 
     private static ComputationGraph restoreGraph(Path file) {
         try {
-            return ModelSerializer.restoreComputationGraph(file.toFile(), false);
+            return ModelZip.graph(file);
         } catch (IOException | RuntimeException e) {
             throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
                     + "; delete the file to download it again");
