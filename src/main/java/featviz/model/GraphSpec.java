@@ -184,11 +184,16 @@ public final class GraphSpec {
                 pre = layer.getPreProcessorForInputType(type);
             }
             type = layerOutputType(layer, pre, type, i);
-            String name = layer.getLayerName() != null ? layer.getLayerName() : String.valueOf(i);
+            String name = layerName(layer, i);
             ordered.put(name, new Vertex(name, List.of(previous), layer, pre, null, i, type));
             previous = name;
         }
         return new GraphSpec(input, ordered);
+    }
+
+    /** A MultiLayerNetwork layer's vertex name: its own name, or its index when it has none. */
+    static String layerName(Layer layer, int index) {
+        return layer.getLayerName() != null ? layer.getLayerName() : String.valueOf(index);
     }
 
     private static InputType layerOutputType(Layer layer, InputPreProcessor pre, InputType in, int index) {

@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Turns {@code --model} and {@code --weights} into a {@link VisionModel}: a zoo model (VGG19, ResNet50)
@@ -64,10 +62,23 @@ public final class ModelLoader {
 
     /** A zoo model from its pretrained file, whose vertices already carry the Keras names users type. */
     static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre) {
-        ComputationGraph graph = restoreGraph(file);
+        ComputationGraphConfiguration conf;
+        try {
+            conf = ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(file));
+        } catch (IOException | RuntimeException e) {
+            throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
+                    + "; delete the file to download it again");
+        }
         String identity = "imagenet " + zoo.imagenetWeights().fileName() + " adler32:" + zoo.imagenetWeights().adler32();
-        return new VisionModel(zoo.name(), type -> GraphSpec.of(graph.getConfiguration(), type),
-                new LoadedWeights(graph, identity), pre, zoo.inputShape(), Map.of(), "imagenet");
+        ZipWeights weights = new ZipWeights(file, conf, identity);
+        try {
+            weights.verify();
+        } catch (IOException | RuntimeException e) {
+            throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
+                    + "; delete the file to download it again");
+        }
+        return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(), Map.of(),
+                "imagenet");
     }
 
     private static VisionModel loadFile(Path path, Preprocessing pre) {
@@ -76,21 +87,23 @@ public final class ModelLoader {
         String json = configurationJson(path);
         try {
             if (json.contains("\"vertices\"")) {
-                ComputationGraph graph = ModelZip.graph(path);
-                ComputationGraphConfiguration conf = graph.getConfiguration();
+                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
                 String input = conf.getNetworkInputs().get(0);
                 long channels = conf.getVertices().entrySet().stream()
                         .filter(e -> conf.getVertexInputs().getOrDefault(e.getKey(), java.util.List.of()).contains(input))
                         .map(e -> e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
                                 ? lv.getLayerConf().getLayer() : null)
                         .mapToLong(ModelLoader::inputChannels).filter(c -> c > 0).findFirst().orElse(3);
-                return new VisionModel(name, type -> GraphSpec.of(conf, type), new LoadedWeights(graph, identity), pre,
+                ZipWeights weights = new ZipWeights(path, conf, identity);
+                weights.verify();
+                return new VisionModel(name, type -> GraphSpec.of(conf, type), weights, pre,
                         new int[] {(int) channels, 224, 224}, Map.of(), path.toString());
             }
-            MultiLayerNetwork net = ModelZip.network(path);
-            MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
             long channels = inputChannels(conf.getConf(0).getLayer());
-            return new VisionModel(name, type -> GraphSpec.of(conf, type), new LoadedWeights(net, identity), pre,
+            ZipWeights weights = new ZipWeights(path, conf, identity);
+            weights.verify();
+            return new VisionModel(name, type -> GraphSpec.of(conf, type), weights, pre,
                     new int[] {channels > 0 ? (int) channels : 3, 224, 224}, Map.of(), path.toString());
         } catch (IOException | RuntimeException e) {
             if (e instanceof UsageException u) {
@@ -119,14 +132,6 @@ public final class ModelLoader {
         }
     }
 
-    private static ComputationGraph restoreGraph(Path file) {
-        try {
-            return ModelZip.graph(file);
-        } catch (IOException | RuntimeException e) {
-            throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
-                    + "; delete the file to download it again");
-        }
-    }
 
     private static String sha256(Path path) {
         try (InputStream in = Files.newInputStream(path)) {

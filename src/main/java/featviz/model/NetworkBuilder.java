@@ -71,6 +71,7 @@ public final class NetworkBuilder {
         Map<String, String> folds = Fusion.foldableBatchNorms(spec, needed, readers, targetVertices);
         Map<String, String> foldedInto = new HashMap<>();
         folds.forEach((conv, bn) -> foldedInto.put(bn, conv));
+        weights.prepare(spec.vertices().stream().filter(v -> needed.contains(v.name()) && v.layer() != null).toList());
         List<Network.Node> nodes = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         Map<String, Op> built = new HashMap<>();
