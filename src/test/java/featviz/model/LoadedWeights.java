@@ -5,7 +5,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The parameters of an initialised DL4J ComputationGraph or MultiLayerNetwork. */
+/**
+ * The parameters of an initialised DL4J ComputationGraph or MultiLayerNetwork in memory: the tests hold
+ * featviz's networks to DL4J's own with them. (featviz itself reads model files with {@link ZipWeights}.)
+ */
 public final class LoadedWeights implements WeightSource {
     private final ComputationGraph graph;
     private final MultiLayerNetwork net;
