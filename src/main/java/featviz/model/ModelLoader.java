@@ -62,23 +62,17 @@ public final class ModelLoader {
 
     /** A zoo model from its pretrained file, whose vertices already carry the Keras names users type. */
     static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre) {
-        ComputationGraphConfiguration conf;
-        try {
-            conf = ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(file));
-        } catch (IOException | RuntimeException e) {
-            throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
-                    + "; delete the file to download it again");
-        }
         String identity = "imagenet " + zoo.imagenetWeights().fileName() + " adler32:" + zoo.imagenetWeights().adler32();
-        ZipWeights weights = new ZipWeights(file, conf, identity);
         try {
+            ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(file));
+            ZipWeights weights = new ZipWeights(file, conf, identity);
             weights.verify();
+            return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(),
+                    Map.of(), "imagenet");
         } catch (IOException | RuntimeException e) {
             throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
                     + "; delete the file to download it again");
         }
-        return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(), Map.of(),
-                "imagenet");
     }
 
     private static VisionModel loadFile(Path path, Preprocessing pre) {
