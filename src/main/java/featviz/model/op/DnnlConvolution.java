@@ -6,9 +6,7 @@ import featviz.model.op.Dnnl.Call;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -31,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights are held twice; an owner that frees the NCHW weights ({@link #forgetPlainWeights}) keeps it at that.
  *
  * <p>Lucid's random scaling feeds the network a handful of input sizes in turn, so the primitives of the last
- * {@value #SHAPES} input shapes are kept; older ones, and everything native when the convolution is dropped,
+ * {@value Plans#KEPT} input shapes are kept; older ones, and everything native when the convolution is dropped,
  * are freed.
  */
 final class DnnlConvolution {
@@ -134,11 +132,10 @@ final class DnnlConvolution {
 
     /** The primitives for this input shape, built unless kept; null when the geometry does not fit oneDNN. */
     private Plan plan(long[] shape) {
-        List<Long> key = Arrays.stream(shape).boxed().toList();
-        Plan plan = natives.plans.get(key);
-        if (plan != null) {
-            return plan;
-        }
+        return natives.plans.get(Arrays.stream(shape).boxed().toList(), key -> newPlan(shape));
+    }
+
+    private Plan newPlan(long[] shape) {
         long outC = weightShape[0];
         long[] out = {shape[0], outC, 0, 0}, padBefore = new long[2], padAfter = new long[2];
         for (int d = 0; d < 2; d++) {
@@ -156,9 +153,7 @@ final class DnnlConvolution {
                 padAfter[d] = padding[d];
             }
         }
-        plan = build(shape, out, padBefore, padAfter);
-        natives.plans.put(key, plan);
-        return plan;
+        return build(shape, out, padBefore, padAfter);
     }
 
     private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter) {
@@ -224,8 +219,9 @@ final class DnnlConvolution {
 
     /** The primitives and conversions for one input shape. */
     private record Plan(long[] inShape, long[] outShape, Call convolution, Call inputGradient, Conversion toSrc,
-            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) {
-        void close() {
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) implements Plans.Native {
+        @Override
+        public void close() {
             convolution.close();
             inputGradient.close();
             for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
@@ -240,20 +236,10 @@ final class DnnlConvolution {
         }
 
         final List<Converted> weights = new ArrayList<>();
-        final Map<List<Long>, Plan> plans = new LinkedHashMap<>(SHAPES, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<List<Long>, Plan> eldest) {
-                if (size() <= SHAPES) {
-                    return false;
-                }
-                eldest.getValue().close();
-                return true;
-            }
-        };
+        final Plans<List<Long>, Plan> plans = new Plans<>();
 
         void close() {
-            plans.values().forEach(Plan::close);
-            plans.clear();
+            plans.close();
             weights.forEach(c -> Dnnl.destroy(c.memory()));
             weights.clear();
         }

@@ -5,9 +5,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import featviz.model.op.Dnnl.Call;
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
@@ -22,21 +20,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Semantics are libnd4j's, as {@link MaxPoolKernel}'s: padding never wins, and among equal values the
  * first in row-major window order takes the maximum and its gradient. Primitives are built per input shape;
- * the last {@value #SHAPES} are kept, each with its workspace and conversions.
+ * the last {@value Plans#KEPT} are kept, each with its workspace and conversions.
  */
 final class DnnlMaxPool {
-    static final int SHAPES = 16;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final long[] kernel, stride, dilation; // dilation as oneDNN counts it: the gaps
-    private final Natives natives = new Natives();
+    private final Plans<List<Long>, Plan> plans = new Plans<>();
     private Plan last; // the primitives of the last forward call, which backward uses
 
     DnnlMaxPool(int kH, int kW, int sH, int sW, int dH, int dW) {
         this.kernel = new long[] {kH, kW};
         this.stride = new long[] {sH, sW};
         this.dilation = new long[] {dH - 1, dW - 1};
-        CLEANER.register(this, natives::close); // natives must not refer back to this
+        CLEANER.register(this, plans::close); // the plans must not refer back to this
     }
 
     /**
@@ -47,11 +44,7 @@ final class DnnlMaxPool {
     INDArray forward(INDArray in, long[] outShape, int padTop, int padLeft) {
         List<Long> key = Arrays.asList(in.size(0), in.size(1), in.size(2), in.size(3), outShape[2], outShape[3],
                 (long) padTop, (long) padLeft);
-        Plan plan = natives.plans.get(key);
-        if (plan == null && !natives.plans.containsKey(key)) {
-            plan = build(in.shape(), outShape, new long[] {padTop, padLeft});
-            natives.plans.put(key, plan);
-        }
+        Plan plan = plans.get(key, k -> build(in.shape(), outShape, new long[] {padTop, padLeft}));
         last = plan;
         if (plan == null) {
             return null;
@@ -127,35 +120,15 @@ final class DnnlMaxPool {
     }
 
     private record Plan(long[] inShape, Call forward, Call backward, dnnl_memory workspace, Conversion toSrc,
-            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) {
-        void close() {
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) implements Plans.Native {
+        @Override
+        public void close() {
             forward.close();
             backward.close();
             Dnnl.destroy(workspace);
             for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
                 c.close();
             }
-        }
-    }
-
-    /** The primitives of the last {@value #SHAPES} geometries, freed when the pool is unreachable. */
-    private static final class Natives {
-        final Map<List<Long>, Plan> plans = new LinkedHashMap<>(SHAPES, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<List<Long>, Plan> eldest) {
-                if (size() <= SHAPES) {
-                    return false;
-                }
-                if (eldest.getValue() != null) {
-                    eldest.getValue().close();
-                }
-                return true;
-            }
-        };
-
-        void close() {
-            plans.values().stream().filter(p -> p != null).forEach(Plan::close);
-            plans.clear();
         }
     }
 }

@@ -4,8 +4,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import featviz.model.op.Dnnl.Call;
 import java.lang.ref.Cleaner;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -19,79 +17,56 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The gradient reads the ReLU's output, not its input ({@code relu_use_dst_for_bwd}), as {@link Relu}
  * does, so that the input may be overwritten. Primitives are built per element count (the layout does not
- * matter to an element-wise op); the last {@value #SIZES} counts are kept.
+ * matter to an element-wise op); the last {@value Plans#KEPT} counts are kept.
  */
 final class DnnlRelu {
-    static final int SIZES = 16;
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Natives natives = new Natives();
+    private final Plans<Long, Plan> plans = new Plans<>(); // by element count
 
     DnnlRelu() {
-        CLEANER.register(this, natives::close); // natives must not refer back to this
+        CLEANER.register(this, plans::close); // the plans must not refer back to this
     }
 
     /** {@code out = max(in, 0)}; {@code out} may be {@code in}. */
     void forward(INDArray in, INDArray out) {
-        natives.plan(in.length()).forward.run(Dnnl.address(in), Dnnl.address(out));
+        plans.get(in.length(), DnnlRelu::build).forward.run(Dnnl.address(in), Dnnl.address(out));
     }
 
     /** {@code grad = output > 0 ? grad : 0}, in place. */
     void backward(INDArray output, INDArray grad) {
         Pointer g = Dnnl.address(grad);
-        natives.plan(output.length()).backward.run(Dnnl.address(output), g, g);
+        plans.get(output.length(), DnnlRelu::build).backward.run(Dnnl.address(output), g, g);
     }
 
-    private record Plan(Call forward, Call backward) {
-        void close() {
+    private record Plan(Call forward, Call backward) implements Plans.Native {
+        @Override
+        public void close() {
             forward.close();
             backward.close();
         }
     }
 
-    /** The primitives of the last {@value #SIZES} element counts, freed when the ReLU is unreachable. */
-    private static final class Natives {
-        private final Map<Long, Plan> plans = new LinkedHashMap<>(SIZES, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Plan> eldest) {
-                if (size() <= SIZES) {
-                    return false;
-                }
-                eldest.getValue().close();
-                return true;
-            }
-        };
-
-        Plan plan(long length) {
-            return plans.computeIfAbsent(length, Natives::build);
-        }
-
-        private static Plan build(long length) {
-            dnnl_memory_desc_t md = Dnnl.desc(dnnl_x, length);
-            dnnl_eltwise_desc_t fwd = new dnnl_eltwise_desc_t();
-            Dnnl.check(dnnl_eltwise_forward_desc_init(fwd, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd,
-                    md, 0f, 0f), "describing a ReLU");
-            dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a ReLU");
-            dnnl_eltwise_desc_t bwd = new dnnl_eltwise_desc_t();
-            Dnnl.check(dnnl_eltwise_backward_desc_init(bwd, dnnl_eltwise_relu_use_dst_for_bwd, md, md, 0f, 0f),
-                    "describing a ReLU's gradient");
-            dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a ReLU's gradient");
-            try {
-                return new Plan(
-                        new Call("applying a ReLU", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
-                                new dnnl_memory_desc_t[] {md, md}),
-                        new Call("masking a ReLU's gradient", bwdPd,
-                                new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
-                                new dnnl_memory_desc_t[] {md, md, md}));
-            } finally {
-                Dnnl.destroy(bwdPd);
-                Dnnl.destroy(fwdPd);
-            }
-        }
-
-        void close() {
-            plans.values().forEach(Plan::close);
-            plans.clear();
+    private static Plan build(long length) {
+        dnnl_memory_desc_t md = Dnnl.desc(dnnl_x, length);
+        dnnl_eltwise_desc_t fwd = new dnnl_eltwise_desc_t();
+        Dnnl.check(dnnl_eltwise_forward_desc_init(fwd, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd,
+                md, 0f, 0f), "describing a ReLU");
+        dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a ReLU");
+        dnnl_eltwise_desc_t bwd = new dnnl_eltwise_desc_t();
+        Dnnl.check(dnnl_eltwise_backward_desc_init(bwd, dnnl_eltwise_relu_use_dst_for_bwd, md, md, 0f, 0f),
+                "describing a ReLU's gradient");
+        dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a ReLU's gradient");
+        try {
+            return new Plan(
+                    new Call("applying a ReLU", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+                            new dnnl_memory_desc_t[] {md, md}),
+                    new Call("masking a ReLU's gradient", bwdPd,
+                            new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
+                            new dnnl_memory_desc_t[] {md, md, md}));
+        } finally {
+            Dnnl.destroy(bwdPd);
+            Dnnl.destroy(fwdPd);
         }
     }
 }

@@ -55,7 +55,7 @@ class DnnlConvolutionTest {
 
     /**
      * Random scaling changes the input size every step: each size gets its own primitives, kept for the last
-     * {@link DnnlConvolution#SHAPES} sizes. Cycling through more sizes than that, twice, evicts and rebuilds
+     * {@link Plans#KEPT} sizes. Cycling through more sizes than that, twice, evicts and rebuilds
      * them, and every answer is still libnd4j's.
      */
     @Test
@@ -67,7 +67,7 @@ class DnnlConvolutionTest {
         DnnlConvolution direct = new DnnlConvolution(w, b, one, new int[] {0, 0}, one, true);
         Conv2d reference = new Conv2d(w, b, one, new int[] {0, 0}, one, true);
         Geometry g = new Geometry(3, 1, 0, true, 0, 0); // only the kernel, stride, padding and mode are read
-        int sizes = DnnlConvolution.SHAPES + 4;
+        int sizes = Plans.KEPT + 4;
         for (int call = 0; call < 2 * sizes; call++) {
             int h = 6 + call % sizes;
             INDArray x = GradientCheck.uniform(DataType.FLOAT, call, 1, 16, h, h + 1).subi(0.5);
