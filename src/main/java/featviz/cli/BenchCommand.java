@@ -91,7 +91,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
         }
         VisionModel model = modelOptions.load(featviz.model.WeightStore.ProgressListener.NONE);
-        String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49" : "block5_conv4";
+        if (render.size == null) {
+            size = model.renderSize();
+        }
+        // ResNet-50 is timed to its last convolution block, the others to their default layer.
+        String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49"
+                : featviz.model.ZooModel.find(model.name()).defaultLayer();
         String vertex = model.resolve(layerName);
         model.outputShape(vertex, size, size);
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);

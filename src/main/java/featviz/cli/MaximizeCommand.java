@@ -150,7 +150,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
-        int px = render.size != null ? render.size : model.inputShape()[1];
+        int px = render.size != null ? render.size : model.renderSize();
         INDArray startImage = render.startImage(px);
         if (like != null) {
             noteWeights(model);
@@ -349,7 +349,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 render.decorrelate() ? "--decorrelate" : "--no-decorrelate", "--transforms", render.transformSpec(),
                 "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
-                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.inputShape()[1])));
+                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize())));
         return a;
     }
 

@@ -10,14 +10,18 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg19",
-            description = "vgg19 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J " +
-                "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer. Default: ${DEFAULT-VALUE}.")
+            description = "vgg19, vgg16 or resnet50 from the DeepLearning4J zoo (ImageNet), fashion-mnist " +
+                "(embedded: trained by this project, no download), or the path of a DL4J " +
+                "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer (a copy of a zoo file is " +
+                "recognised by its checksum). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--weights", paramLabel = "imagenet|random",
-            description = "Zoo models only. imagenet (default) downloads the pretrained weights once and " +
-                "caches them (see models/README.md); random uses seeded He-initialised weights with " +
-                "the same architecture: for trying featviz offline and for benchmarks.")
+    @Option(names = "--weights", paramLabel = "imagenet|random|PATH",
+            description = "Catalogue models only. imagenet (default; 'pretrained' says the same and is what " +
+                "fashion-mnist takes) downloads the pretrained weights once and caches them (see " +
+                "models/README.md); random uses seeded He-initialised weights with the same architecture, for " +
+                "benchmarks; PATH is a local copy of the pretrained file (offline machines), used with the " +
+                "model's names and preprocessing, with a warning if its checksum is not the catalogue's.")
     String weights;
 
     @Option(names = "--weights-seed", paramLabel = "N", defaultValue = "0",
@@ -31,7 +35,7 @@ public final class ModelOptions {
     String preprocess;
 
     VisionModel load(WeightStore.ProgressListener download) {
-        ModelLoader loader = new ModelLoader(WeightStore.fromEnvironment(download));
+        ModelLoader loader = new ModelLoader(WeightStore.fromEnvironment(download), download::warning);
         return loader.load(model, weights == null ? null : ModelLoader.parseWeights(weights),
                 preprocess == null ? null : Preprocessing.parse(preprocess), weightsSeed);
     }

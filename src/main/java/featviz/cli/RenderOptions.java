@@ -83,7 +83,7 @@ public final class RenderOptions {
     String start;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Width and height of the image. Default: the model's input size (224 for the zoo).")
+            description = "Width and height of the image. Default: the model's input size (224 for the ImageNet models, 112 for fashion-mnist).")
     Integer size;
 
     private Preset chosen;

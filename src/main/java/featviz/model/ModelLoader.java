@@ -3,15 +3,13 @@ package featviz.model;
 import featviz.RunFailure;
 import featviz.UsageException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 
@@ -23,61 +21,143 @@ public final class ModelLoader {
     public enum Weights { IMAGENET, RANDOM }
 
     private final WeightStore store;
+    private final Consumer<String> warnings;
 
     public ModelLoader(WeightStore store) {
+        this(store, line -> { });
+    }
+
+    /** @param warnings one-line notes for the user that are not failures (a checksum that differs, say) */
+    public ModelLoader(WeightStore store, Consumer<String> warnings) {
         this.store = store;
+        this.warnings = warnings;
+    }
+
+    /** What {@code --weights} asked for: the pretrained weights, seeded random ones, or a local copy of the pretrained file. */
+    public record WeightsChoice(Weights kind, Path file) {
+        public static final WeightsChoice PRETRAINED = new WeightsChoice(Weights.IMAGENET, null);
+        public static final WeightsChoice RANDOM = new WeightsChoice(Weights.RANDOM, null);
+
+        static WeightsChoice of(Weights kind) {
+            return kind == null ? null : kind == Weights.RANDOM ? RANDOM : PRETRAINED;
+        }
+    }
+
+    public VisionModel load(String model, Weights weights, Preprocessing preprocessing, long seed) {
+        return load(model, WeightsChoice.of(weights), preprocessing, seed);
     }
 
     /**
      * @param model a zoo name or a path to a ModelSerializer zip
-     * @param weights for zoo models; file models carry their own (null = the default for the model)
+     * @param weights for zoo models; file models carry their own (null = the model's pretrained weights)
      * @param preprocessing overrides the model's preprocessing (null = the model's own, UNIT for files)
      * @param seed seeds random weights
      */
-    public VisionModel load(String model, Weights weights, Preprocessing preprocessing, long seed) {
+    public VisionModel load(String model, WeightsChoice weights, Preprocessing preprocessing, long seed) {
         ZooModel zoo = ZooModel.find(model);
         if (zoo != null) {
-            return loadZoo(zoo, weights == null ? Weights.IMAGENET : weights, preprocessing, seed);
+            return loadZoo(zoo, weights == null ? WeightsChoice.PRETRAINED : weights, preprocessing, seed);
         }
         Path path = Path.of(model);
         if (!Files.exists(path)) {
             throw new UsageException("unknown model '" + model + "': expected " + String.join(", ", ZooModel.NAMES)
                     + " or the path of a DL4J model zip");
         }
-        if (weights == Weights.RANDOM) {
+        if (weights != null && weights.kind() == Weights.RANDOM) {
             throw new UsageException("--weights applies to zoo models only; " + model + " brings its own weights");
         }
-        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing);
+        if (weights != null && weights.file() != null) {
+            throw new UsageException("--weights " + weights.file() + " applies to zoo models only (a local copy of "
+                    + "their pretrained file); " + model + " brings its own weights");
+        }
+        FileDigest digest = FileDigest.of(path);
+        ZooModel known = knownZooFile(digest.adler32());
+        if (known != null) {
+            // A zoo file under another name: its layers only make sense with the zoo's preprocessing and labels.
+            warnings.accept(path + " is the zoo's " + known.name() + " file (Adler32 " + digest.adler32()
+                    + "): using " + known.name() + "'s preprocessing and names, as --model " + known.name()
+                    + " --weights " + path + " does");
+            return pretrained(known, path, preprocessing == null ? known.preprocessing() : preprocessing,
+                    identity(known), UsageException::new);
+        }
+        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing, digest);
     }
 
-    private VisionModel loadZoo(ZooModel zoo, Weights weights, Preprocessing preprocessing, long seed) {
+    /** The catalogue entry whose pretrained file has this checksum, or null. */
+    private static ZooModel knownZooFile(long adler32) {
+        return ZooModel.all().stream().filter(z -> z.pretrainedAdler32() == adler32).findFirst().orElse(null);
+    }
+
+    private VisionModel loadZoo(ZooModel zoo, WeightsChoice weights, Preprocessing preprocessing, long seed) {
         Preprocessing pre = preprocessing == null ? zoo.preprocessing() : preprocessing;
-        if (weights == Weights.RANDOM) {
-            ComputationGraphConfiguration conf = zoo.architecture();
+        if (weights.kind() == Weights.RANDOM) {
+            ComputationGraphConfiguration conf = zoo.imagenet() ? zoo.architecture() : embeddedConfiguration(zoo);
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), new RandomWeights(seed), pre,
-                    zoo.inputShape(), zoo.randomGraphAliases(), "random");
+                    zoo.inputShape(), zoo.randomGraphAliases(), "random").withRenderSize(zoo.renderSize());
         }
-        return pretrained(zoo, store.fetch(zoo.imagenetWeights()), pre);
+        if (weights.file() != null) {
+            return localCopy(zoo, weights.file(), pre);
+        }
+        if (!zoo.imagenet()) {
+            return pretrained(zoo, EmbeddedModels.file(zoo), pre, identity(zoo), RunFailure::new);
+        }
+        return pretrained(zoo, store.fetch(zoo.imagenetWeights()), pre, identity(zoo),
+                m -> new RunFailure(m + "; delete the file to download it again"));
+    }
+
+    /** {@code --weights PATH}: the zoo's pretrained file copied by hand, checked against the catalogue. */
+    private VisionModel localCopy(ZooModel zoo, Path file, Preprocessing pre) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--weights " + file + ": no such file (expected a local copy of "
+                    + (zoo.imagenet() ? zoo.imagenetWeights().fileName() : zoo.name() + "'s weights") + ")");
+        }
+        long adler32 = FileDigest.of(file).adler32();
+        String identity = identity(zoo);
+        if (adler32 != zoo.pretrainedAdler32()) {
+            warnings.accept("warning: " + file + " has Adler32 " + adler32 + ", not the catalogue's "
+                    + zoo.pretrainedAdler32() + " for " + zoo.name() + ": using it with " + zoo.name()
+                    + "'s names and preprocessing all the same");
+            identity = file.getFileName() + " adler32:" + adler32;
+        }
+        return pretrained(zoo, file, pre, identity, UsageException::new);
+    }
+
+    private static String identity(ZooModel zoo) {
+        return zoo.imagenet()
+                ? "imagenet " + zoo.imagenetWeights().fileName() + " adler32:" + zoo.imagenetWeights().adler32()
+                : "trained " + zoo.embedded().resource() + " adler32:" + zoo.embedded().adler32();
+    }
+
+    private static ComputationGraphConfiguration embeddedConfiguration(ZooModel zoo) {
+        try {
+            return ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(EmbeddedModels.file(zoo)));
+        } catch (IOException e) {
+            throw new RunFailure("cannot read " + zoo.name() + "'s embedded model: " + firstLine(e));
+        }
     }
 
     /** A zoo model from its pretrained file, whose vertices already carry the Keras names users type. */
     static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre) {
-        String identity = "imagenet " + zoo.imagenetWeights().fileName() + " adler32:" + zoo.imagenetWeights().adler32();
+        return pretrained(zoo, file, pre, identity(zoo), m -> new RunFailure(m + "; delete the file to download it again"));
+    }
+
+    /** @param failure makes the exception for a file that cannot be read (whose fault it is depends on where it came from) */
+    private static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre, String identity,
+                                          Function<String, RuntimeException> failure) {
         try {
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(file));
             ZipWeights weights = new ZipWeights(file, conf, identity);
             weights.verify();
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(),
-                    Map.of(), "imagenet");
+                    Map.of(), zoo.imagenet() ? "imagenet" : "trained").withRenderSize(zoo.renderSize());
         } catch (IOException | RuntimeException e) {
-            throw new RunFailure("cannot load weights from " + file + ": " + firstLine(e)
-                    + "; delete the file to download it again");
+            throw failure.apply("cannot load weights from " + file + ": " + firstLine(e));
         }
     }
 
-    private static VisionModel loadFile(Path path, Preprocessing pre) {
+    private static VisionModel loadFile(Path path, Preprocessing pre, FileDigest digest) {
         String name = path.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
-        String identity = path.getFileName() + " sha256:" + sha256(path).substring(0, 16);
+        String identity = path.getFileName() + " sha256:" + digest.sha256().substring(0, 16);
         String json = configurationJson(path);
         try {
             if (json.contains("\"vertices\"")) {
@@ -127,32 +207,26 @@ public final class ModelLoader {
     }
 
 
-    private static String sha256(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UsageException("cannot read model " + path + ": " + firstLine(e));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         return (nl < 0 ? m : m.substring(0, nl)).trim();
     }
 
-    public static Weights parseWeights(String s) {
-        try {
-            return Weights.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("unknown weights '" + s + "': expected imagenet or random");
+    /** {@code --weights}: imagenet (or pretrained, trained: a model's own pretrained weights), random, or a file. */
+    public static WeightsChoice parseWeights(String s) {
+        String key = s.trim().toLowerCase(Locale.ROOT);
+        switch (key) {
+            case "imagenet", "pretrained", "trained":
+                return WeightsChoice.PRETRAINED;
+            case "random":
+                return WeightsChoice.RANDOM;
+            default:
+                if (key.isEmpty() || !(s.contains("/") || s.contains(".") || Files.exists(Path.of(s)))) {
+                    throw new UsageException("unknown weights '" + s
+                            + "': expected imagenet, random or the path of a local copy of the pretrained file");
+                }
+                return new WeightsChoice(Weights.IMAGENET, Path.of(s));
         }
     }
 }

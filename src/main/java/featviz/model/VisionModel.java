@@ -24,6 +24,7 @@ public final class VisionModel {
     private final String weightsLabel;
     private final Map<Long, GraphSpec> specs = new HashMap<>();
     private LayerNames names;
+    private int renderSize;
 
     /**
      * @param structure the graph's structure at a given input type (DL4J infers shapes per input size)
@@ -38,6 +39,20 @@ public final class VisionModel {
         this.inputShape = inputShape.clone();
         this.aliases = aliases;
         this.weightsLabel = weightsLabel;
+        this.renderSize = inputShape[1];
+    }
+
+    /**
+     * The image size renders default to: the input size, unless the catalogue says otherwise (a 28-pixel
+     * Fashion-MNIST network reads best rendered at 112 pixels; it takes any size).
+     */
+    public int renderSize() {
+        return renderSize;
+    }
+
+    VisionModel withRenderSize(int px) {
+        this.renderSize = px;
+        return this;
     }
 
     public String name() {

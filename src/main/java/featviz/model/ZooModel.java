@@ -19,9 +19,32 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * input and preprocessing, the pretrained weight file and the Keras names of the random graph's vertices.
  */
 public record ZooModel(String name, String title, int[] inputShape, Preprocessing preprocessing, String defaultLayer,
-                       WeightStore.WeightFile imagenetWeights, Map<String, String> randomGraphAliases) {
+                       WeightStore.WeightFile imagenetWeights, Embedded embedded, int renderSize,
+                       Map<String, String> randomGraphAliases) {
 
-    public static final List<String> NAMES = List.of("vgg19", "resnet50");
+    public static final List<String> NAMES = List.of("vgg19", "resnet50", "fashion-mnist");
+
+    /**
+     * Trained weights shipped inside featviz (a model zip among the jar's resources), for a model that needs
+     * no download: {@code resource} under {@code /featviz/models/}, its Adler32.
+     */
+    public record Embedded(String resource, long adler32) {
+    }
+
+    /** Whether the pretrained weights are ImageNet's, downloaded on first use (else they are embedded). */
+    public boolean imagenet() {
+        return imagenetWeights != null;
+    }
+
+    /** The Adler32 of the pretrained file, which identifies it wherever it is copied to. */
+    public long pretrainedAdler32() {
+        return imagenet() ? imagenetWeights.adler32() : embedded.adler32();
+    }
+
+    /** Every catalogue entry. */
+    public static List<ZooModel> all() {
+        return NAMES.stream().map(ZooModel::find).toList();
+    }
 
     /** The catalogue entry for a zoo name, or null if the name is not one. */
     public static ZooModel find(String name) {
@@ -39,11 +62,16 @@ public record ZooModel(String name, String title, int[] inputShape, Preprocessin
                 shape[i] = json.get("inputShape").get(i).asInt();
             }
             JsonNode w = json.get("weights").get("imagenet");
+            JsonNode e = json.get("weights").get("embedded");
             Map<String, String> aliases = new LinkedHashMap<>();
-            json.get("randomGraphAliases").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
+            if (json.has("randomGraphAliases")) {
+                json.get("randomGraphAliases").fields().forEachRemaining(a -> aliases.put(a.getKey(), a.getValue().asText()));
+            }
             return new ZooModel(key, json.get("title").asText(), shape,
                     Preprocessing.parse(json.get("preprocessing").asText()), json.get("defaultLayer").asText(),
-                    new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()), aliases);
+                    w == null ? null : new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()),
+                    e == null ? null : new Embedded(e.get("resource").asText(), e.get("adler32").asLong()),
+                    json.has("renderSize") ? json.get("renderSize").asInt() : shape[1], aliases);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
