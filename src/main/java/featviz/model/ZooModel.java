@@ -22,7 +22,7 @@ public record ZooModel(String name, String title, int[] inputShape, Preprocessin
                        WeightStore.WeightFile imagenetWeights, Embedded embedded, int renderSize,
                        Map<String, String> randomGraphAliases) {
 
-    public static final List<String> NAMES = List.of("vgg19", "resnet50", "fashion-mnist");
+    public static final List<String> NAMES = List.of("vgg19", "resnet50");
 
     /**
      * Trained weights shipped inside featviz (a model zip among the jar's resources), for a model that needs
