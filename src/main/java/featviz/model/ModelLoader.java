@@ -151,7 +151,7 @@ public final class ModelLoader {
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(),
                     Map.of(), zoo.imagenet() ? "imagenet" : "trained").withRenderSize(zoo.renderSize());
         } catch (IOException | RuntimeException e) {
-            throw failure.apply("cannot load weights from " + file + ": " + firstLine(e));
+            throw failure.apply("cannot load weights from " + file + ": " + configurationProblem(e));
         }
     }
 
@@ -183,8 +183,23 @@ public final class ModelLoader {
             if (e instanceof UsageException u) {
                 throw u;
             }
-            throw new UsageException("cannot load model " + path + ": " + firstLine(e));
+            throw new UsageException("cannot load model " + path + ": " + configurationProblem(e));
         }
+    }
+
+    /**
+     * What is wrong with a configuration DL4J could not read. DL4J retries an unreadable configuration as
+     * its pre-1.0.0-beta format and reports that attempt's generic failure; the class name Jackson could not
+     * resolve, somewhere in the causes, is what tells the user something.
+     */
+    static String configurationProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.nd4j.shade.jackson.databind.exc.InvalidTypeIdException id) {
+                return "configuration.json names " + id.getTypeId()
+                        + ", a class that neither DL4J nor featviz knows (a custom layer?)";
+            }
+        }
+        return firstLine(e);
     }
 
     /**

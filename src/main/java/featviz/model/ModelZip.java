@@ -53,30 +53,86 @@ final class ModelZip {
      * each a header and big-endian elements), read front to back: ranges can be skipped, which still inflates
      * them but stores nothing, and reading can stop early.
      */
+    /** Counts the bytes read through it, to know where the headers end. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+    }
+
     static final class Parameters implements Closeable {
         private final ZipFile zip;
         private final DataInputStream in;
         private final DataType type;
         private final long length;
+        private final long headerBytes;
+        private final long entryBytes; // the inflated entry's size as the zip records it, -1 if it does not
         private final byte[] chunk = new byte[1 << 20];
         private long position; // elements read or skipped
 
         Parameters(Path path) throws IOException {
             zip = new ZipFile(path.toFile());
             try {
-                in = new DataInputStream(new BufferedInputStream(entry(zip, PARAMETERS), 1 << 16));
+                ZipEntry entry = zip.getEntry(PARAMETERS);
+                entryBytes = entry == null ? -1 : entry.getSize();
+                CountingInputStream counted = new CountingInputStream(new BufferedInputStream(entry(zip, PARAMETERS), 1 << 16));
+                in = new DataInputStream(counted);
                 Triple<AllocationMode, Long, DataType> shape = BaseDataBuffer.readHeader(in);
                 DataBuffer shapeInfo = Nd4j.createBufferDetached(new long[] {shape.getMiddle()}, shape.getRight());
                 shapeInfo.read(in, shape.getLeft(), shape.getMiddle(), shape.getRight());
                 Triple<AllocationMode, Long, DataType> data = BaseDataBuffer.readHeader(in);
                 type = data.getRight();
                 length = data.getMiddle();
+                headerBytes = counted.count();
                 if (type != DataType.FLOAT && type != DataType.DOUBLE) {
                     throw new IOException("parameters of type " + type + " (featviz reads float and double)");
                 }
             } catch (IOException | RuntimeException e) {
                 zip.close();
                 throw e;
+            }
+        }
+
+        /**
+         * Checks that the entry is as long as its header says, without inflating it: a truncated copy (or one
+         * with bytes after the parameters) is reported before any work instead of failing half-way.
+         */
+        void checkComplete() throws IOException {
+            long expected = headerBytes + length * type.width();
+            if (entryBytes >= 0 && entryBytes != expected) {
+                throw new IOException("coefficients.bin has " + entryBytes + " bytes where its header announces "
+                        + length + " parameters (" + expected + " bytes): the file is " + (entryBytes < expected ? "truncated" : "longer than it says"));
             }
         }
 

@@ -75,6 +75,7 @@ final class ZipWeights implements WeightSource {
                 throw new IOException("coefficients.bin holds " + flat.length() + " parameters where the configuration has "
                         + expected);
             }
+            flat.checkComplete();
         }
     }
 
