@@ -77,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean zoo = ZooModel.find(modelOptions.model) != null;
-        if (modelOptions.weights == null && zoo) {
+        if (modelOptions.weights == null && zoo && ZooModel.find(modelOptions.model).imagenet()) {
             modelOptions.weights = "random";
         }
         if (layer == null && !zoo) {
@@ -96,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // ResNet-50 is timed to its last convolution block, the others to their default layer.
         String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49"
-                : featviz.model.ZooModel.find(model.name()).defaultLayer();
+                : model.defaultLayer();
         String vertex = model.resolve(layerName);
         model.outputShape(vertex, size, size);
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);

@@ -363,10 +363,9 @@ public final class MaximizeCommand implements Callable<Integer> {
     }
 
     private static String defaultLayer(VisionModel model) {
-        ZooModel zoo = ZooModel.find(model.name());
-        if (zoo == null) {
+        if (model.defaultLayer() == null) {
             throw new UsageException("--layer is required for file models; featviz layers --model PATH lists them");
         }
-        return zoo.defaultLayer();
+        return model.defaultLayer();
     }
 }

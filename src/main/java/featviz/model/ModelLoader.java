@@ -93,7 +93,7 @@ public final class ModelLoader {
         if (weights.kind() == Weights.RANDOM) {
             ComputationGraphConfiguration conf = zoo.imagenet() ? zoo.architecture() : embeddedConfiguration(zoo);
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), new RandomWeights(seed), pre,
-                    zoo.inputShape(), zoo.randomGraphAliases(), "random").withRenderSize(zoo.renderSize());
+                    zoo.inputShape(), zoo.randomGraphAliases(), "random").withDefaults(zoo);
         }
         if (weights.file() != null) {
             return localCopy(zoo, weights.file(), pre);
@@ -119,7 +119,7 @@ public final class ModelLoader {
                     + "'s names and preprocessing all the same");
             identity = file.getFileName() + " adler32:" + adler32;
         }
-        return pretrained(zoo, file, pre, identity, UsageException::new);
+        return pretrained(zoo, file, pre, identity, file.toString(), UsageException::new);
     }
 
     private static String identity(ZooModel zoo) {
@@ -144,12 +144,18 @@ public final class ModelLoader {
     /** @param failure makes the exception for a file that cannot be read (whose fault it is depends on where it came from) */
     private static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre, String identity,
                                           Function<String, RuntimeException> failure) {
+        return pretrained(zoo, file, pre, identity, zoo.imagenet() ? "imagenet" : "trained", failure);
+    }
+
+    /** @param label what {@code --weights} says to load these weights again (provenance, --like) */
+    private static VisionModel pretrained(ZooModel zoo, Path file, Preprocessing pre, String identity, String label,
+                                          Function<String, RuntimeException> failure) {
         try {
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(ModelZip.configurationJson(file));
             ZipWeights weights = new ZipWeights(file, conf, identity);
             weights.verify();
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), weights, pre, zoo.inputShape(),
-                    Map.of(), zoo.imagenet() ? "imagenet" : "trained").withRenderSize(zoo.renderSize());
+                    Map.of(), label).withDefaults(zoo);
         } catch (IOException | RuntimeException e) {
             throw failure.apply("cannot load weights from " + file + ": " + configurationProblem(e));
         }

@@ -25,6 +25,7 @@ public final class VisionModel {
     private final Map<Long, GraphSpec> specs = new HashMap<>();
     private LayerNames names;
     private int renderSize;
+    private String defaultLayer;
 
     /**
      * @param structure the graph's structure at a given input type (DL4J infers shapes per input size)
@@ -50,8 +51,15 @@ public final class VisionModel {
         return renderSize;
     }
 
-    VisionModel withRenderSize(int px) {
-        this.renderSize = px;
+    /** The layer renders target when none is named (a catalogue model's), or null: file models need --layer. */
+    public String defaultLayer() {
+        return defaultLayer;
+    }
+
+    /** A catalogue model's render size and default layer. */
+    VisionModel withDefaults(ZooModel zoo) {
+        this.renderSize = zoo.renderSize();
+        this.defaultLayer = zoo.defaultLayer();
         return this;
     }
 
