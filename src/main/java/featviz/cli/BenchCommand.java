@@ -91,6 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
         }
         VisionModel model = modelOptions.load(featviz.model.WeightStore.ProgressListener.NONE);
+        render.forChannels(model.inputShape()[0]);
         String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49" : "block5_conv4";
         String vertex = model.resolve(layerName);
         model.outputShape(vertex, size, size);

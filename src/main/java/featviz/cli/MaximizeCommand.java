@@ -150,6 +150,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
+        render.forChannels(model.inputShape()[0]);
         int px = render.size != null ? render.size : model.inputShape()[1];
         INDArray startImage = render.startImage(px);
         if (like != null) {
@@ -212,6 +213,26 @@ public final class MaximizeCommand implements Callable<Integer> {
             public String logits(String vertex) {
                 return NetworkBuilder.hasLogits(model.spec(px, px).vertex(vertex)) ? vertex + NetworkBuilder.LOGITS : vertex;
             }
+
+            @Override
+            public List<String> labels() {
+                return model.labels().names();
+            }
+
+            @Override
+            public int classIndex(String label) {
+                return model.labels().indexOf(label);
+            }
+
+            @Override
+            public String outputLayer() {
+                String vertex = model.outputLayer(px, px);
+                if (vertex == null) {
+                    throw new UsageException(model.name() + " has no output layer of classes (a dense layer that nothing"
+                            + " reads); write class(LAYER:INDEX)");
+                }
+                return model.displayName(vertex);
+            }
         };
         Objective parsed = ObjectiveParser.parse(objective, resolver);
         Objective goal = negative ? Objectives.negate(parsed) : parsed;
@@ -263,7 +284,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                         writeImages(image, withSuffix(out, "_" + step), provenance);
                     }
                     if (animate != null && (step % every == 0 || step == 1)) {
-                        frames.add(ImageFiles.toImage(image));
+                        frames.add(ImageFiles.toRgbImage(image));
                     }
                 });
         RenderResult result = renderer.run(steps, ProgressBar.create(err, quiet, model.name() + " " + what
@@ -298,7 +319,7 @@ public final class MaximizeCommand implements Callable<Integer> {
     private static void writeImages(INDArray images, Path out, Map<String, String> provenance) {
         long n = images.size(0);
         for (int b = 0; b < n; b++) {
-            INDArray one = images.get(NDArrayIndex.point(b)).reshape(1, 3, images.size(2), images.size(3));
+            INDArray one = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
             PngWriter.write(ImageFiles.toImage(one), n == 1 ? out : withSuffix(out, "_" + b), provenance);
         }
     }

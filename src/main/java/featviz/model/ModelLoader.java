@@ -37,7 +37,8 @@ public final class ModelLoader {
     public VisionModel load(String model, Weights weights, Preprocessing preprocessing, long seed) {
         ZooModel zoo = ZooModel.find(model);
         if (zoo != null) {
-            return loadZoo(zoo, weights == null ? Weights.IMAGENET : weights, preprocessing, seed);
+            return loadZoo(zoo, weights == null ? Weights.IMAGENET : weights, preprocessing, seed)
+                    .withLabels(Labels.ofCatalogue(zoo.name()));
         }
         Path path = Path.of(model);
         if (!Files.exists(path)) {
@@ -47,7 +48,8 @@ public final class ModelLoader {
         if (weights == Weights.RANDOM) {
             throw new UsageException("--weights applies to zoo models only; " + model + " brings its own weights");
         }
-        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing);
+        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing)
+                .withLabels(Labels.besideFile(path));
     }
 
     private VisionModel loadZoo(ZooModel zoo, Weights weights, Preprocessing preprocessing, long seed) {
