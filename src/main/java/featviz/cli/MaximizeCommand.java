@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
             "  featviz maximize --layer block3_conv1 --index 0 --preset tutorial",
             "  featviz maximize --objective \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\"",
             "  featviz maximize --objective \"class(predictions:130)\" --thresholds 64,256,512 --animate run.gif",
+            "  featviz maximize --objective \"class(sea_cucumber)\" --weights random --steps 64",
             "  featviz maximize --layer block5_conv4 --index all --batch 8 --output renders/ --shard 2/4",
             "  featviz maximize --like vgg19_block5_conv4_4.png --output again.png",
             "",
@@ -78,7 +79,9 @@ public final class MaximizeCommand implements Callable<Integer> {
             description = "Instead of --layer/--index: an expression of objectives combined with +, -, and " +
                 "scalar *: LAYER:N (channel), neuron(LAYER:N[,x,y]), direction(LAYER,[v1,v2,...]) or " +
                 "direction(LAYER,@file.txt), cosine(...) (the same, cosine similarity), deepdream(LAYER), " +
-                "class(LAYER:N) (the score before the softmax), diversity(LAYER) (across --batch images), " +
+                "class(LAYER:N) (the score before the softmax; for models with labels also class(NAME) on the " +
+                "output layer, e.g. class(sea_cucumber), or class(LAYER:NAME): case, spaces, _ - / do not " +
+                "count), diversity(LAYER) (across --batch images), " +
                 "and the image penalties tv, l1, l2 (negative, so add them: + 0.05*tv smooths). " +
                 "E.g. \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\".")
     String objective;
