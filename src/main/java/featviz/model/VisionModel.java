@@ -69,7 +69,13 @@ public final class VisionModel {
      * Null when there is none. Shapes are inferred at the given input size (dense layers fix it for some models).
      */
     public String outputLayer(int height, int width) {
-        GraphSpec spec = spec(height, width);
+        String atSize = outputLayer(spec(height, width));
+        // a dense head fixes the input size: found at the model's own size, the caller's size check then
+        // says that this size does not fit rather than that there is no output layer
+        return atSize != null ? atSize : outputLayer(defaultSpec());
+    }
+
+    private String outputLayer(GraphSpec spec) {
         java.util.Set<String> read = new java.util.HashSet<>();
         spec.vertices().forEach(v -> read.addAll(v.inputs()));
         String found = null;

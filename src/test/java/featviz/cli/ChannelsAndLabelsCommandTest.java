@@ -108,9 +108,13 @@ class ChannelsAndLabelsCommandTest {
     @Test
     void aGreyModelRendersItsBrightCentreDetectorAsAGreyPng() throws Exception {
         Path out = fresh("grey").resolve("centre.png");
+        Path gif = dir.resolve("grey").resolve("run.gif");
         Cli r = Cli.run("maximize", "--model", centre.toString(), "--layer", "centre", "--size", "24", "--steps", "64",
-                "--quiet", "--output", out.toString());
+                "--thresholds", "32", "--animate", gif.toString(), "--quiet", "--output", out.toString());
         assertEquals(0, r.exit(), r.toString());
+        assertEquals(24, ImageIO.read(gif.toFile()).getWidth(), "animation frames are shown as RGB");
+        assertEquals(1, ImageIO.read(dir.resolve("grey").resolve("centre_32.png").toFile()).getColorModel()
+                .getNumComponents(), "snapshots are grey too");
         BufferedImage png = ImageIO.read(out.toFile());
         assertEquals(1, png.getColorModel().getNumComponents(), "a grey PNG");
         double[] cs = centreAndSurround(png.getRaster());
