@@ -45,6 +45,10 @@ class LabelsTest {
             assertEquals(607, labels.indexOf("jack o lantern"));
         }
         assertEquals(Labels.NONE, Labels.ofCatalogue("no-such-model"));
+        // an inline list, as models/fashion-mnist.json has it (a test resource of the same form)
+        Labels inline = Labels.ofCatalogue("labels-inline-test");
+        assertEquals(FASHION.names(), inline.names());
+        assertEquals(9, inline.indexOf("ankle_boot"));
     }
 
     @Test
