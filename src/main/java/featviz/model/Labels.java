@@ -85,33 +85,13 @@ public final class Labels {
     /** The indices of the labels nearest to a normalised query, nearest first, ties by index. */
     private List<Integer> closest(String key) {
         return IntStream.range(0, names.size()).boxed()
-                .sorted(Comparator.comparingInt((Integer i) -> editDistance(key, normalise(names.get(i))))
+                .sorted(Comparator.comparingInt((Integer i) -> LayerNames.editDistance(key, normalise(names.get(i))))
                         .thenComparingInt(i -> i))
                 .limit(SUGGESTIONS).toList();
     }
 
     static String normalise(String s) {
         return s.toLowerCase(Locale.ROOT).replaceAll("[\\s_\\-/']", "");
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions cost 1. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 
     /**

@@ -85,11 +85,11 @@ class LabelsTest {
 
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-        assertEquals(0, Labels.editDistance("boot", "boot"));
-        assertEquals(1, Labels.editDistance("bot", "boot"));
-        assertEquals(1, Labels.editDistance("boot", "boat"));
-        assertEquals(3, Labels.editDistance("kitten", "sitting"));
-        assertEquals(4, Labels.editDistance("", "coat"));
+        assertEquals(0, LayerNames.editDistance("boot", "boot"));
+        assertEquals(1, LayerNames.editDistance("bot", "boot"));
+        assertEquals(1, LayerNames.editDistance("boot", "boat"));
+        assertEquals(3, LayerNames.editDistance("kitten", "sitting"));
+        assertEquals(4, LayerNames.editDistance("", "coat"));
     }
 
     @Test
