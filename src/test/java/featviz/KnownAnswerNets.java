@@ -65,9 +65,69 @@ public final class KnownAnswerNets {
         return net;
     }
 
+    /**
+     * A grey (1-channel) network whose one unit "centre" is a bright-centre detector on a {@code size} x
+     * {@code size} image: one convolution as large as the image (so one output position), weights +1/n inside
+     * the centre disc of radius size/4 and -1/m outside it (n, m their pixel counts). Its maximum is a white
+     * disc on black.
+     */
+    public static MultiLayerNetwork centreNet(int size) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(size, size).name("centre").nIn(1).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(size, size, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        float[] w = new float[size * size];
+        int inside = 0;
+        for (int i = 0; i < w.length; i++) {
+            inside += isCentre(i / size, i % size, size) ? 1 : 0;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = isCentre(i / size, i % size, size) ? 1f / inside : -1f / (w.length - inside);
+        }
+        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {1, 1, size, size}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 1));
+        return net;
+    }
+
+    /** Whether pixel (y, x) of a size x size image is in the centre disc of {@link #centreNet}. */
+    public static boolean isCentre(int y, int x, int size) {
+        double c = (size - 1) / 2.0;
+        return Math.hypot(y - c, x - c) <= size / 4.0;
+    }
+
+    /**
+     * A 4-channel network: one 1x1 convolution "mix" whose channel k fires on input channel k and against the
+     * other three (1 on k, -1/3 elsewhere), like {@link #colourNet} with a fourth channel.
+     */
+    public static MultiLayerNetwork fourChannelNet() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).name("mix").nIn(4).nOut(4)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(16, 16, 4))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        float[] w = new float[16];
+        for (int k = 0; k < 4; k++) {
+            for (int c = 0; c < 4; c++) {
+                w[k * 4 + c] = k == c ? 1f : -1f / 3;
+            }
+        }
+        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {4, 4, 1, 1}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 4));
+        return net;
+    }
+
     public static VisionModel model(MultiLayerNetwork net, String name) {
+        return model(net, name, 3, 32);
+    }
+
+    public static VisionModel model(MultiLayerNetwork net, String name, int channels, int size) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         return new VisionModel(name, type -> GraphSpec.of(conf, type), new LoadedWeights(net, name),
-                Preprocessing.UNIT, new int[] {3, 32, 32}, Map.of(), name);
+                Preprocessing.UNIT, new int[] {channels, size, size}, Map.of(), name);
     }
 }

@@ -112,7 +112,7 @@ final class DirectoryRender {
         Path target = dir.resolve(file);
         createDirectories(target.getParent());
         INDArray images = result.image();
-        INDArray image = images.get(NDArrayIndex.point(b)).reshape(1, 3, images.size(2), images.size(3));
+        INDArray image = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
         PngWriter.write(ImageFiles.toImage(image), target, provenance.apply(channel));
         manifest.add(new Manifest.Render(model, layer, (int) channel, file, result.lastObjective()[b], seconds, settingsId));
         if (json) {

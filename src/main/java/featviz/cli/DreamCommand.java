@@ -46,7 +46,9 @@ public final class DreamCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
-            description = "The photo to dream on (JPEG incl. CMYK, PNG, TIFF, BMP, GIF, WebP, PSD), at its own size.")
+            description = "The photo to dream on (JPEG incl. CMYK, PNG, TIFF, BMP, GIF, WebP, PSD), at its own size, " +
+                "in the model's channels: grey (its luma) for a 1-channel model, RGB and alpha for a 4-channel " +
+                "one; the PNG written has the same channels.")
     Path input;
 
     @Option(names = "--layer", paramLabel = "NAME", required = true,
@@ -111,11 +113,17 @@ public final class DreamCommand implements Callable<Integer> {
         DeepDream.Settings settings = settings();
         Path out = output != null ? output : Path.of(stem(input) + "_dream.png");
         AtomicFiles.requireWritableDirectory(out);
-        INDArray photo = ImageFiles.readOriginalSize(input);
+        INDArray photo = ImageFiles.readOriginalSize(input); // read before the model: a bad photo fails in a second
         int height = Math.toIntExact(photo.size(2));
         int width = Math.toIntExact(photo.size(3));
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
+        int channels = model.inputShape()[0];
+        if (channels != 3) {
+            // grey models dream on the photo's luma, 4-channel ones on its RGB and alpha
+            ImageFiles.checkChannels(channels);
+            photo = ImageFiles.readOriginalSize(input, channels);
+        }
         String vertex = model.resolve(layer);
         checkFits(model, vertex, height, width, settings);
         Objective objective = index == null ? new DeepDreamObjective(vertex, layer)

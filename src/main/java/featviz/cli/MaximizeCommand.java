@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
             "  featviz maximize --layer block3_conv1 --index 0 --preset tutorial",
             "  featviz maximize --objective \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\"",
             "  featviz maximize --objective \"class(predictions:130)\" --thresholds 64,256,512 --animate run.gif",
+            "  featviz maximize --objective \"class(sea_cucumber)\" --weights random --steps 64",
             "  featviz maximize --layer block5_conv4 --index all --batch 8 --output renders/ --shard 2/4",
             "  featviz maximize --like vgg19_block5_conv4_4.png --output again.png",
             "",
@@ -78,7 +79,9 @@ public final class MaximizeCommand implements Callable<Integer> {
             description = "Instead of --layer/--index: an expression of objectives combined with +, -, and " +
                 "scalar *: LAYER:N (channel), neuron(LAYER:N[,x,y]), direction(LAYER,[v1,v2,...]) or " +
                 "direction(LAYER,@file.txt), cosine(...) (the same, cosine similarity), deepdream(LAYER), " +
-                "class(LAYER:N) (the score before the softmax), diversity(LAYER) (across --batch images), " +
+                "class(LAYER:N) (the score before the softmax; for models with labels also class(NAME) on the " +
+                "output layer, e.g. class(sea_cucumber), or class(LAYER:NAME): case, spaces, _ - / do not " +
+                "count), diversity(LAYER) (across --batch images), " +
                 "and the image penalties tv, l1, l2 (negative, so add them: + 0.05*tv smooths). " +
                 "E.g. \"block4_conv1:47 - 0.5*block4_conv1:12 + 0.05*tv\".")
     String objective;
@@ -150,6 +153,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
+        render.forChannels(model.inputShape()[0]);
         int px = render.size != null ? render.size : model.renderSize();
         INDArray startImage = render.startImage(px);
         if (like != null) {
@@ -212,6 +216,26 @@ public final class MaximizeCommand implements Callable<Integer> {
             public String logits(String vertex) {
                 return NetworkBuilder.hasLogits(model.spec(px, px).vertex(vertex)) ? vertex + NetworkBuilder.LOGITS : vertex;
             }
+
+            @Override
+            public List<String> labels() {
+                return model.labels().names();
+            }
+
+            @Override
+            public int classIndex(String label) {
+                return model.labels().indexOf(label);
+            }
+
+            @Override
+            public String outputLayer() {
+                String vertex = model.outputLayer(px, px);
+                if (vertex == null) {
+                    throw new UsageException(model.name() + " has no output layer of classes (a dense layer that nothing"
+                            + " reads); write class(LAYER:INDEX)");
+                }
+                return model.displayName(vertex);
+            }
         };
         Objective parsed = ObjectiveParser.parse(objective, resolver);
         Objective goal = negative ? Objectives.negate(parsed) : parsed;
@@ -263,7 +287,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                         writeImages(image, withSuffix(out, "_" + step), provenance);
                     }
                     if (animate != null && (step % every == 0 || step == 1)) {
-                        frames.add(ImageFiles.toImage(image));
+                        frames.add(ImageFiles.toRgbImage(image));
                     }
                 });
         RenderResult result = renderer.run(steps, ProgressBar.create(err, quiet, model.name() + " " + what
@@ -298,7 +322,7 @@ public final class MaximizeCommand implements Callable<Integer> {
     private static void writeImages(INDArray images, Path out, Map<String, String> provenance) {
         long n = images.size(0);
         for (int b = 0; b < n; b++) {
-            INDArray one = images.get(NDArrayIndex.point(b)).reshape(1, 3, images.size(2), images.size(3));
+            INDArray one = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
             PngWriter.write(ImageFiles.toImage(one), n == 1 ? out : withSuffix(out, "_" + b), provenance);
         }
     }

@@ -29,9 +29,10 @@ public final class ModelOptions {
     long weightsSeed;
 
     @Option(names = "--preprocess", paramLabel = "caffe|unit|torch|tf",
-            description = "How an RGB image in [0,1] becomes the network input. Zoo models: caffe (BGR, " +
-                "0-255, ImageNet means subtracted), as their weights expect. File models: unit (RGB in " +
-                "[0,1], unchanged) unless set; torch = ImageNet mean/std, tf = [-1,1].")
+            description = "How an image in [0,1] becomes the network input. Zoo models: caffe (BGR, " +
+                "0-255, ImageNet means subtracted), as their weights expect. File models: unit (unchanged, " +
+                "any number of channels) unless set; torch = ImageNet mean/std, tf = [-1,1]. caffe, torch " +
+                "and tf are for 3-channel (RGB) models only.")
     String preprocess;
 
     VisionModel load(WeightStore.ProgressListener download) {

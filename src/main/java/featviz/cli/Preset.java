@@ -13,6 +13,8 @@ import java.util.Locale;
  *   <li>{@code tutorial}: the original blog post's algorithm: pixels, normalized ascent at 0.05 (0.1 on a
  *   [-1, 1] scale), clipping, no transforms, 128 steps. Fast, and noisy.</li>
  * </ul>
+ * A preset does not know the model: its colour decorrelation applies to 3-channel (RGB) models only and is
+ * left out for others ({@link RenderOptions#decorrelate()}).
  */
 enum Preset {
     LUCID("fft", true, "lucid", "adam", 0.05, 512),

@@ -49,7 +49,8 @@ public final class RenderOptions {
 
     @Option(names = "--decorrelate", negatable = true, fallbackValue = "true",
             description = "Optimise in ImageNet's decorrelated colour space (Lucid's colour matrix). " +
-                "--no-decorrelate: plain RGB.")
+                "--no-decorrelate: plain RGB. It mixes R, G and B, so it is for 3-channel models only: " +
+                "for grey (1-channel) and other models the presets leave it out, and --decorrelate is an error.")
     Boolean decorrelate;
 
     @Option(names = "--transforms", paramLabel = "SPEC",
@@ -79,7 +80,9 @@ public final class RenderOptions {
     @Option(names = "--start", paramLabel = "noise|gray|PATH", defaultValue = "noise",
             description = "Start image: seeded noise (the parameterization's own: uniform 0.5 +- 0.1 for pixels, " +
                 "Lucid's 0.01 Gaussian spectrum for fft), plain mid-grey, or an image file (JPEG incl. " +
-                "CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size. Default: ${DEFAULT-VALUE}.")
+                "CMYK, PNG, TIFF, BMP, WebP, PSD), resized to --size and converted to the model's channels: " +
+                "grey (the luma of a colour photo) for 1-channel models, RGB with its alpha for 4-channel ones " +
+                "(opaque if it has none). Default: ${DEFAULT-VALUE}.")
     String start;
 
     @Option(names = "--size", paramLabel = "PX",
@@ -87,6 +90,8 @@ public final class RenderOptions {
     Integer size;
 
     private Preset chosen;
+    /** The model's input channels: the images' channels (3 = RGB, 1 = grey, 4 = RGBA). */
+    private int channels = 3;
 
     Preset preset() {
         if (chosen == null) {
@@ -107,8 +112,30 @@ public final class RenderOptions {
         return p;
     }
 
+    /** Whether the colour decorrelation applies: never for models of other than 3 channels (see {@link #forChannels}). */
     boolean decorrelate() {
+        if (channels != 3) {
+            return false;
+        }
         return decorrelate != null ? decorrelate : preset().decorrelate;
+    }
+
+    /**
+     * Makes images of the model's {@code channels}, checking first that the options can: featviz writes 1 to 4
+     * channels, and an explicit --decorrelate needs 3 (a preset's is dropped, since the preset does not know
+     * the model).
+     */
+    void forChannels(int channels) {
+        featviz.io.ImageFiles.checkChannels(channels);
+        if (channels != 3 && Boolean.TRUE.equals(decorrelate)) {
+            throw new UsageException("--decorrelate mixes R, G and B, so it is for 3-channel models; this one takes "
+                    + channels + " channel" + (channels == 1 ? "" : "s") + " (leave it out: the presets skip it here)");
+        }
+        this.channels = channels;
+    }
+
+    int channels() {
+        return channels;
     }
 
     String transformSpec() {
@@ -185,16 +212,17 @@ public final class RenderOptions {
         long[] seeds = channels.stream().mapToLong(c -> channelSeed(seed, c)).toArray();
         String kind = paramKind();
         if (noise && kind.equals("fft")) {
-            return new FourierParam(seeds, px, px, decorrelate());
+            return new FourierParam(seeds, this.channels, px, px, decorrelate());
         }
         if (noise && decorrelate()) {
             return new DecorrelatedPixelParam(seeds, px, px);
         }
-        INDArray images = Nd4j.create(DataType.FLOAT, channels.size(), 3, px, px);
+        int c = this.channels;
+        INDArray images = Nd4j.create(DataType.FLOAT, channels.size(), c, px, px);
         for (int b = 0; b < channels.size(); b++) {
-            INDArray one = startFile != null ? startFile : noise ? uniformNoise(seeds[b], px)
-                    : Nd4j.valueArrayOf(new long[] {1, 3, px, px}, 0.5f);
-            images.get(NDArrayIndex.point(b)).assign(one.reshape(3, px, px));
+            INDArray one = startFile != null ? startFile : noise ? uniformNoise(seeds[b], c, px)
+                    : Nd4j.valueArrayOf(new long[] {1, c, px, px}, 0.5f);
+            images.get(NDArrayIndex.point(b)).assign(one.reshape(c, px, px));
         }
         if (kind.equals("fft")) {
             return FourierParam.fromImage(images, decorrelate());
@@ -202,8 +230,9 @@ public final class RenderOptions {
         return decorrelate() ? DecorrelatedPixelParam.fromImage(images) : new PixelParam(images);
     }
 
+    /** The start file at px x px in the model's channels (call {@link #forChannels} first), or null. */
     INDArray startImage(int px) {
-        return startsFromFile() ? ImageFiles.read(Path.of(start), px) : null;
+        return startsFromFile() ? ImageFiles.read(Path.of(start), px, px, channels) : null;
     }
 
     /** What decides the pixels, for provenance and resuming; the objective's part is the caller's. */
@@ -225,12 +254,12 @@ public final class RenderOptions {
     }
 
     /** Uniform noise in [0.4, 0.6], drawn in plain Java so it is the same on every backend. */
-    static INDArray uniformNoise(long seed, int px) {
+    static INDArray uniformNoise(long seed, int channels, int px) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[3 * px * px];
+        float[] values = new float[channels * px * px];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (0.4 + 0.2 * random.nextDouble());
         }
-        return Nd4j.create(values, new long[] {1, 3, px, px}, 'c');
+        return Nd4j.create(values, new long[] {1, channels, px, px}, 'c');
     }
 }

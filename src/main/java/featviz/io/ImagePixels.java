@@ -7,17 +7,23 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.awt.Transparency;
+import java.util.Arrays;
 
 /**
- * Converts between BufferedImages of any colour model and sRGB planes in [0, 1].
+ * Converts between BufferedImages of any colour model and planes in [0, 1]: grey, grey+alpha, sRGB or
+ * sRGB+alpha (1 to 4 channels).
  *
  * <p>Reading: samples of sRGB and grey component images are scaled straight to [0, 1] (keeping
  * 16-bit precision); palette and packed sRGB images go through {@code getRGB}; anything else
- * (ICC profiles, CMYK, linear RGB) is colour-converted to sRGB first. Transparent pixels are
- * composited over {@link #BACKGROUND}.
+ * (ICC profiles, CMYK, linear RGB) is colour-converted to sRGB first. What comes out is RGB and alpha
+ * ({@link Planes#as} makes the channels asked for: for RGB and grey, transparent pixels are composited
+ * over {@link #BACKGROUND}; grey is the luma).
  *
  * <p>Writing: each value is clipped to [0, 1] and becomes {@code round(v * 255)}, so for 8-bit
- * sRGB images reading and writing are exact inverses.
+ * images of the same layout reading and writing are exact inverses. One channel is written as an 8-bit
+ * grey image, two as grey+alpha, three as RGB, four as RGBA (not premultiplied).
  */
 final class ImagePixels {
     /**
@@ -31,7 +37,13 @@ final class ImagePixels {
     private ImagePixels() {
     }
 
-    static RgbPlanes toPlanes(BufferedImage image) {
+    /** The image as {@code channels} planes (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA). */
+    static Planes toPlanes(BufferedImage image, int channels) {
+        return rgba(image).as(channels, BACKGROUND);
+    }
+
+    /** RGB and alpha (1 where the image has none), colour not composited. */
+    private static Planes rgba(BufferedImage image) {
         ColorModel model = image.getColorModel();
         if (holdsPlainSamples(model)) {
             return fromSamples(image);
@@ -42,17 +54,36 @@ final class ImagePixels {
         return fromArgb(convertedToSrgb(image));
     }
 
-    static BufferedImage toImage(RgbPlanes planes) {
+    static BufferedImage toImage(Planes planes) {
         int width = planes.width();
-        int area = planes.height() * width;
+        int height = planes.height();
+        int area = height * width;
         float[] values = planes.values();
-        int[] rgb = new int[area];
-        for (int i = 0; i < area; i++) {
-            rgb[i] = quantise(values[i]) << 16 | quantise(values[area + i]) << 8 | quantise(values[2 * area + i]);
+        if (planes.channels() == 3) {
+            int[] rgb = new int[area];
+            for (int i = 0; i < area; i++) {
+                rgb[i] = quantise(values[i]) << 16 | quantise(values[area + i]) << 8 | quantise(values[2 * area + i]);
+            }
+            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            image.setRGB(0, 0, width, height, rgb, 0, width);
+            return image;
         }
-        BufferedImage image = new BufferedImage(width, planes.height(), BufferedImage.TYPE_INT_RGB);
-        image.setRGB(0, 0, width, planes.height(), rgb, 0, width);
-        return image;
+        // grey, grey+alpha and RGBA as 8-bit component images: the PNG writer keeps their layout (colour
+        // types 0, 4 and 6), so nothing is lost and a grey render is a grey file
+        int channels = planes.channels();
+        boolean alpha = channels == 2 || channels == 4;
+        ColorSpace space = channels <= 2 ? JAVA_GREY : ColorSpace.getInstance(ColorSpace.CS_sRGB);
+        ComponentColorModel model = new ComponentColorModel(space, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(width, height);
+        int[] samples = new int[area];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < area; i++) {
+                samples[i] = quantise(values[c * area + i]);
+            }
+            raster.setSamples(0, 0, width, height, c, samples);
+        }
+        return new BufferedImage(model, raster, false, null);
     }
 
     /** Clipped to [0, 1], NaN as 0, then round(v * 255) in float arithmetic, the same on every JVM. */
@@ -84,29 +115,28 @@ final class ImagePixels {
                 || type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE;
     }
 
-    private static RgbPlanes fromSamples(BufferedImage image) {
+    private static Planes fromSamples(BufferedImage image) {
         ColorModel model = image.getColorModel();
         Raster raster = image.getRaster();
         int width = image.getWidth();
         int height = image.getHeight();
         int area = width * height;
         int colourBands = model.getNumColorComponents();
-        float[] values = new float[3 * area];
+        float[] values = new float[4 * area];
         float[] row = new float[width];
-        float[] alpha = model.hasAlpha() ? new float[width] : null;
         for (int y = 0; y < height; y++) {
-            if (alpha != null) {
-                readNormalised(raster, model, colourBands, y, alpha);
-            }
             for (int c = 0; c < 3; c++) {
                 readNormalised(raster, model, colourBands == 1 ? 0 : c, y, row);
-                int offset = c * area + y * width;
-                for (int x = 0; x < width; x++) {
-                    values[offset + x] = alpha == null ? row[x] : composite(row[x], alpha[x]);
-                }
+                System.arraycopy(row, 0, values, c * area + y * width, width);
+            }
+            if (model.hasAlpha()) {
+                readNormalised(raster, model, colourBands, y, row);
+                System.arraycopy(row, 0, values, 3 * area + y * width, width);
+            } else {
+                Arrays.fill(values, 3 * area + y * width, 3 * area + (y + 1) * width, 1f);
             }
         }
-        return new RgbPlanes(height, width, values);
+        return new Planes(4, height, width, values);
     }
 
     /** One row of one band as values in [0, 1]: integer samples over their maximum, floats clipped. */
@@ -125,26 +155,21 @@ final class ImagePixels {
         }
     }
 
-    private static RgbPlanes fromArgb(BufferedImage image) {
+    private static Planes fromArgb(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         int area = width * height;
         boolean hasAlpha = image.getColorModel().hasAlpha();
         int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
-        float[] values = new float[3 * area];
+        float[] values = new float[4 * area];
         for (int i = 0; i < area; i++) {
             int pixel = argb[i];
-            float alpha = (pixel >>> 24) / 255f;
+            values[3 * area + i] = hasAlpha ? (pixel >>> 24) / 255f : 1f;
             for (int c = 0; c < 3; c++) {
-                float value = (pixel >>> (16 - 8 * c) & 0xff) / 255f;
-                values[c * area + i] = hasAlpha ? composite(value, alpha) : value;
+                values[c * area + i] = (pixel >>> (16 - 8 * c) & 0xff) / 255f;
             }
         }
-        return new RgbPlanes(height, width, values);
-    }
-
-    private static float composite(float colour, float alpha) {
-        return alpha * colour + (1f - alpha) * BACKGROUND;
+        return new Planes(4, height, width, values);
     }
 
     /** Colour management through the JDK's CMM, without rendering hints: the same result every run. */

@@ -8,10 +8,10 @@ public final class ImageResize {
     }
 
     /**
-     * The first image of an [N, 3, H, W] batch (or a [3, H, W] image) as a new FLOAT [1, 3, height, width]
+     * The first image of an [N, C, H, W] batch (or a [C, H, W] image) as a new FLOAT [1, C, height, width]
      * tensor: area averaging when shrinking, linear interpolation when enlarging; a copy at the same size.
      */
     public static INDArray resize(INDArray image, int height, int width) {
-        return Resampler.resize(RgbPlanes.fromTensor(image), height, width).toBatch();
+        return Resampler.resize(Planes.fromTensor(image), height, width).toBatch();
     }
 }

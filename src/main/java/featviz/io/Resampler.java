@@ -1,7 +1,7 @@
 package featviz.io;
 
 /**
- * Resizes RGB planes with weights computed from the two sizes alone, in plain Java arithmetic, so a
+ * Resizes image planes with weights computed from the two sizes alone, in plain Java arithmetic, so a
  * resize gives the same floats on every run and JVM (Java2D's scaling depends on rendering hints and
  * on which pipeline is active).
  *
@@ -14,7 +14,7 @@ final class Resampler {
     private Resampler() {
     }
 
-    static RgbPlanes resize(RgbPlanes source, int height, int width) {
+    static Planes resize(Planes source, int height, int width) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("cannot resize to " + height + " x " + width);
         }
@@ -26,14 +26,15 @@ final class Resampler {
         int sourceHeight = source.height();
         int sourceWidth = source.width();
         float[] in = source.values();
-        float[] wide = new float[3 * sourceHeight * width];
-        for (int line = 0; line < 3 * sourceHeight; line++) {
+        int channels = source.channels();
+        float[] wide = new float[channels * sourceHeight * width];
+        for (int line = 0; line < channels * sourceHeight; line++) {
             for (int x = 0; x < width; x++) {
                 wide[line * width + x] = columns.apply(in, line * sourceWidth, 1, x);
             }
         }
-        float[] out = new float[3 * height * width];
-        for (int c = 0; c < 3; c++) {
+        float[] out = new float[channels * height * width];
+        for (int c = 0; c < channels; c++) {
             int planeIn = c * sourceHeight * width;
             int planeOut = c * height * width;
             for (int y = 0; y < height; y++) {
@@ -42,7 +43,7 @@ final class Resampler {
                 }
             }
         }
-        return new RgbPlanes(height, width, out);
+        return new Planes(channels, height, width, out);
     }
 
     /** For each output index along one axis: the first source index it reads and the weights from there on. */

@@ -6,8 +6,9 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A truncated network that takes plain pictures: RGB, values in [0, 1], NCHW. The model's preprocessing
- * sits in front of the network, inside the differentiable path.
+ * A truncated network that takes plain pictures: values in [0, 1], NCHW, as many channels as the network
+ * takes (RGB for 3, grey for 1). The model's preprocessing sits in front of the network, inside the
+ * differentiable path.
  */
 public final class ImageNetwork {
     /** The key under which {@link #forward} also returns the image, and {@link #backward} takes its gradient. */

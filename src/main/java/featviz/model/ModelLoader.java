@@ -56,7 +56,8 @@ public final class ModelLoader {
     public VisionModel load(String model, WeightsChoice weights, Preprocessing preprocessing, long seed) {
         ZooModel zoo = ZooModel.find(model);
         if (zoo != null) {
-            return loadZoo(zoo, weights == null ? WeightsChoice.PRETRAINED : weights, preprocessing, seed);
+            return loadZoo(zoo, weights == null ? WeightsChoice.PRETRAINED : weights, preprocessing, seed)
+                    .withLabels(Labels.ofCatalogue(zoo.name()));
         }
         Path path = Path.of(model);
         if (!Files.exists(path)) {
@@ -78,9 +79,10 @@ public final class ModelLoader {
                     + "): using " + known.name() + "'s preprocessing and names, as --model " + known.name()
                     + " --weights " + path + " does");
             return pretrained(known, path, preprocessing == null ? known.preprocessing() : preprocessing,
-                    identity(known), UsageException::new);
+                    identity(known), UsageException::new).withLabels(Labels.ofCatalogue(known.name()));
         }
-        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing, digest);
+        return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing, digest)
+                .withLabels(Labels.besideFile(path));
     }
 
     /** The catalogue entry whose pretrained file has this checksum, or null. */

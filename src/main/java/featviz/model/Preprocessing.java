@@ -8,9 +8,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * How an RGB image with values in [0, 1] becomes a network's input: a channel reordering followed by a
+ * How an image with values in [0, 1] becomes a network's input: a channel reordering followed by a
  * per-channel scale and shift. It is part of the differentiable path, so what featviz optimises is always
  * a plain picture whatever the network expects.
+ *
+ * <p>The image has as many channels as the network takes. {@link #UNIT} passes any number through; the
+ * others are ImageNet's conventions for RGB and take 3 channels only ({@link #check}).
  */
 public enum Preprocessing {
     /** Keras/Caffe "caffe" mode, which DL4J's zoo weights expect: BGR order, 0-255, ImageNet means subtracted. */
@@ -46,11 +49,26 @@ public enum Preprocessing {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Image [N, 3, H, W] (RGB, [0, 1]) to network input. A 1-channel network gets the mean of R, G and B. */
-    public INDArray forward(INDArray image, long networkChannels) {
-        if (networkChannels == 1) {
-            return image.mean(true, 1).muli(scale[0]).addi(shift[0]);
+    /**
+     * Whether this preprocessing can feed a network of {@code channels} input channels.
+     *
+     * @throws UsageException in one line when it cannot (caffe, torch and tf are ImageNet's RGB conventions)
+     */
+    public void check(long channels) {
+        if (this != UNIT && channels != 3) {
+            throw new UsageException("--preprocess " + label() + " is ImageNet's convention for 3-channel RGB"
+                    + " input, but this model takes " + channels + " channel" + (channels == 1 ? "" : "s")
+                    + "; use --preprocess unit");
         }
+    }
+
+    /** Image [N, C, H, W] ([0, 1], RGB when C = 3) to network input. */
+    public INDArray forward(INDArray image, long networkChannels) {
+        checkShape(image, networkChannels);
+        if (this == UNIT) {
+            return image.dup();
+        }
+        check(networkChannels);
         INDArray out = Nd4j.createUninitialized(image.dataType(), image.shape());
         for (int c = 0; c < 3; c++) {
             channel(out, c).assign(channel(image, sourceChannel[c]).mul(scale[c]).addi(shift[c]));
@@ -60,16 +78,22 @@ public enum Preprocessing {
 
     /** Gradient with respect to the network input back to the gradient with respect to the image. */
     public INDArray backward(INDArray gradInput, long networkChannels) {
-        long n = gradInput.size(0), h = gradInput.size(2), w = gradInput.size(3);
-        if (networkChannels == 1) {
-            INDArray g = gradInput.mul(scale[0] / 3.0);
-            return g.repeat(1, 3).reshape(n, 3, h, w);
+        checkShape(gradInput, networkChannels);
+        if (this == UNIT) {
+            return gradInput.dup();
         }
         INDArray out = Nd4j.createUninitialized(gradInput.dataType(), gradInput.shape());
         for (int c = 0; c < 3; c++) {
             channel(out, sourceChannel[c]).assign(channel(gradInput, c).mul(scale[c]));
         }
         return out;
+    }
+
+    private static void checkShape(INDArray x, long channels) {
+        if (x.rank() != 4 || x.size(1) != channels) {
+            throw new IllegalArgumentException("expected images [N, " + channels + ", H, W], got "
+                    + Arrays.toString(x.shape()));
+        }
     }
 
     private static INDArray channel(INDArray x, int c) {

@@ -22,6 +22,7 @@ public final class VisionModel {
     private final int[] inputShape; // C, H, W
     private final Map<String, String> aliases;
     private final String weightsLabel;
+    private final Labels labels;
     private final Map<Long, GraphSpec> specs = new HashMap<>();
     private LayerNames names;
     private int renderSize;
@@ -33,6 +34,14 @@ public final class VisionModel {
      */
     public VisionModel(String name, Function<InputType, GraphSpec> structure, WeightSource weights,
                        Preprocessing preprocessing, int[] inputShape, Map<String, String> aliases, String weightsLabel) {
+        this(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, Labels.NONE);
+    }
+
+    private VisionModel(String name, Function<InputType, GraphSpec> structure, WeightSource weights,
+                        Preprocessing preprocessing, int[] inputShape, Map<String, String> aliases, String weightsLabel,
+                        Labels labels) {
+        preprocessing.check(inputShape[0]);
+        this.labels = labels;
         this.name = name;
         this.structure = structure;
         this.weights = weights;
@@ -65,6 +74,41 @@ public final class VisionModel {
 
     public String name() {
         return name;
+    }
+
+    /** The same model with class labels for its output layer ({@link Labels#NONE}: none). */
+    public VisionModel withLabels(Labels labels) {
+        return new VisionModel(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, labels);
+    }
+
+    /** The names of the output layer's classes, by index; empty when the model has none. */
+    public Labels labels() {
+        return labels;
+    }
+
+    /**
+     * The vertex whose units are the model's classes: the last vertex that nothing else reads and that has
+     * one value per unit (a dense or output layer); with labels, one with as many units as there are labels.
+     * Null when there is none. Shapes are inferred at the given input size (dense layers fix it for some models).
+     */
+    public String outputLayer(int height, int width) {
+        String atSize = outputLayer(spec(height, width));
+        // a dense head fixes the input size: found at the model's own size, the caller's size check then
+        // says that this size does not fit rather than that there is no output layer
+        return atSize != null ? atSize : outputLayer(defaultSpec());
+    }
+
+    private String outputLayer(GraphSpec spec) {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        spec.vertices().forEach(v -> read.addAll(v.inputs()));
+        String found = null;
+        for (GraphSpec.Vertex v : spec.vertices()) {
+            if (!read.contains(v.name()) && v.outputType() instanceof InputType.InputTypeFeedForward f
+                    && (labels.isEmpty() || f.getSize() == labels.size())) {
+                found = v.name();
+            }
+        }
+        return found;
     }
 
     public String weightsLabel() {

@@ -24,4 +24,27 @@ public interface LayerResolver {
     default String logits(String vertex) {
         return vertex;
     }
+
+    /** The class labels of the model's output layer, by index; empty when the model has none. */
+    default java.util.List<String> labels() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The index of the class a label names (forgiving about case and separators).
+     *
+     * @throws featviz.UsageException for an unknown or ambiguous label, naming the closest labels
+     */
+    default int classIndex(String label) {
+        throw new featviz.UsageException("no class labels");
+    }
+
+    /**
+     * The layer (a name as users type it) whose units are the model's classes, for {@code class(NAME)}.
+     *
+     * @throws featviz.UsageException when the model has none
+     */
+    default String outputLayer() {
+        throw new featviz.UsageException("the model has no output layer of classes; write class(LAYER:INDEX)");
+    }
 }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *         | 'direction(' LAYER ',' VECTOR ')'            mean of v.a over positions
  *         | 'cosine(' LAYER ',' VECTOR ')'               mean of cos(v, a) over positions
  *         | 'class(' LAYER ':' INDEX ')'                 one unit of a dense layer (a class logit)
+ *         | 'class(' LAYER ':' LABEL ')'                 the same, the unit named by the model's labels
+ *         | 'class(' (INDEX | LABEL) ')'                 the same on the model's output layer
  *         | 'diversity(' LAYER ')'                       minus the Gram similarity between the batch's images
  *         | 'tv' | 'l1' | 'l2'                           image penalties (negative: add them, e.g. + 0.05*tv)
  * VECTOR := '[' number (',' number)* ']'                 one number per channel
@@ -31,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * LAYER is a name as the user sees it (letters, digits, '_', '-', '.', '/'), which the {@link LayerResolver}
  * turns into a vertex; INDEX, X and Y are whole numbers from 0; numbers are decimals such as 2, 0.05, .5 or
- * 1e-3 (signed inside a VECTOR). Spaces may go between any two tokens. {@code -} binds tighter than
+ * 1e-3 (signed inside a VECTOR). A LABEL is a class name, everything up to the ')', matched forgivingly
+ * (case, spaces, '_', '-', '/' and "'" do not count: {@code class(ankle_boot)} finds "Ankle boot"). Spaces may go between any two tokens. {@code -} binds tighter than
  * {@code +}/{@code -} between terms, so {@code -a:1 + b:2} is {@code (-a:1) + b:2}. Because '-' may occur in
  * layer names, {@code tv-x:3} reads as the layer {@code tv-x}: write {@code tv - x:3}. A PATH ends at a space,
  * ',' or ')'.
@@ -192,14 +195,7 @@ public final class ObjectiveParser {
                 }
                 objective = new NeuronObjective(vertex, layer, channel, x, y, Batch.ALL);
             }
-            case "class" -> {
-                int at = skipSpaceAndMark();
-                String layer = layerName();
-                String vertex = resolve(layer, at);
-                expect(':', "':' and a class index after the layer");
-                long unit = index(layer, vertex, "a class index", "units");
-                objective = new ClassLogitObjective(resolver.logits(vertex), layer, unit);
-            }
+            case "class" -> objective = classLogit();
             case "deepdream", "diversity" -> {
                 int at = skipSpaceAndMark();
                 String layer = layerName();
@@ -219,6 +215,67 @@ public final class ObjectiveParser {
         }
         expect(')', "')' to close " + name + "(");
         return objective;
+    }
+
+    /**
+     * After "class(": LAYER ':' (INDEX | LABEL), or INDEX or LABEL alone for the output layer. A colon before
+     * the closing ')' tells the two forms apart (layer names hold none).
+     */
+    private Objective classLogit() {
+        int at = skipSpaceAndMark();
+        int close = text.indexOf(')', at);
+        String inside = text.substring(at, close < 0 ? text.length() : close);
+        String layer;
+        if (inside.contains(":")) {
+            layer = layerName();
+            expect(':', "':' and a class index or label after the layer");
+            skipSpace();
+        } else {
+            try {
+                layer = resolver.outputLayer();
+            } catch (UsageException e) {
+                throw error(at, e.getMessage());
+            }
+        }
+        String vertex = resolve(layer, at);
+        long unit;
+        if (!atEnd() && Character.isDigit(peek()) && WHOLE_NUMBER.matcher(labelText(pos)).matches()) {
+            unit = index(layer, vertex, "a class index", "units");
+        } else {
+            int labelAt = pos;
+            String label = labelText(pos);
+            if (label.isEmpty()) {
+                throw error(labelAt, "expected a class index or label" + found());
+            }
+            pos = close < 0 ? text.length() : close;
+            unit = classIndex(label, labelAt, layer, vertex);
+        }
+        return new ClassLogitObjective(resolver.logits(vertex), layer, unit);
+    }
+
+    /** The text from {@code from} to the next ')' (or the end), without surrounding spaces. */
+    private String labelText(int from) {
+        int close = text.indexOf(')', from);
+        return text.substring(from, close < 0 ? text.length() : close).strip();
+    }
+
+    /** The unit a label names, once the labels are known to be for this layer. */
+    private long classIndex(String label, int at, String layer, String vertex) {
+        List<String> labels = resolver.labels();
+        if (labels.isEmpty()) {
+            throw error(at, "the model has no class labels, so \"" + abbreviate(label)
+                    + "\" cannot name a class; give an index, class(LAYER:INDEX)");
+        }
+        long units = resolver.channels(vertex);
+        if (units != labels.size()) {
+            throw error(at, "the model's " + labels.size() + " labels name the units of its output layer, but "
+                    + layer + " has " + units + "; give an index");
+        }
+        try {
+            return resolver.classIndex(label);
+        } catch (UsageException e) {
+            throw error(at, e.getMessage());
+        }
     }
 
     /** A channel (or unit) index, checked against the layer's size. */

@@ -25,7 +25,14 @@ final class ValidRgb {
         return decorrelate;
     }
 
-    /** Values [N, 3, H, W] to the image. */
+    /** Colour decorrelation mixes R, G and B: it has no meaning for other channel counts. */
+    void check(long channels) {
+        if (decorrelate && channels != 3) {
+            throw new IllegalArgumentException("colour decorrelation is for 3-channel (RGB) images, not " + channels);
+        }
+    }
+
+    /** Values [N, C, H, W] to the image (C = 3 when decorrelating). */
     INDArray forward(INDArray values) {
         INDArray mixed = decorrelate ? ColourDecorrelation.apply(values) : values.dup();
         return Transforms.sigmoid(mixed, false);

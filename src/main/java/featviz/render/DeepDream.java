@@ -103,7 +103,7 @@ public final class DeepDream {
     }
 
     /**
-     * Dreams on {@code photo} ([1, 3, H, W], values in [0, 1]) and returns the result at the photo's size,
+     * Dreams on {@code photo} ([1, C, H, W], values in [0, 1], the network's channels) and returns the result at the photo's size,
      * a new array.
      */
     public INDArray run(INDArray photo, OctaveListener listener) {
@@ -142,7 +142,7 @@ public final class DeepDream {
     }
 
     /**
-     * The tiled gradient of the objective at {@code image} ([1, 3, H, W]) rolled down by {@code shiftY} and
+     * The tiled gradient of the objective at {@code image} ([1, C, H, W]) rolled down by {@code shiftY} and
      * right by {@code shiftX} pixels, rolled back to the image's own positions (not normalised). Tiles are
      * computed one after another; the result lives in the caller's current workspace, if any.
      */

@@ -52,15 +52,18 @@ class ImageFilesConversionTest {
     }
 
     @Test
-    void toImageShowsOneChannelAsGrey() {
+    void toImageWritesOneChannelAsAGreyImage() {
         BufferedImage image = ImageFiles.toImage(Nd4j.create(new float[] {0.5f}, new long[] {1, 1, 1}, 'c'));
 
-        assertEquals(0x808080, image.getRGB(0, 0) & 0xffffff);
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, image.getType());
+        assertEquals(128, image.getRaster().getSample(0, 0, 0));
+        assertEquals(0x808080, ImageFiles.toRgbImage(Nd4j.create(new float[] {0.5f}, new long[] {1, 1, 1}, 'c'))
+                .getRGB(0, 0) & 0xffffff);
     }
 
     @Test
     void toImageRejectsOtherShapes() {
-        assertThrows(IllegalArgumentException.class, () -> ImageFiles.toImage(Nd4j.zeros(DataType.FLOAT, 4, 2, 2)));
+        assertThrows(IllegalArgumentException.class, () -> ImageFiles.toImage(Nd4j.zeros(DataType.FLOAT, 5, 2, 2)));
         assertThrows(IllegalArgumentException.class, () -> ImageFiles.toImage(Nd4j.zeros(DataType.FLOAT, 2, 2)));
     }
 

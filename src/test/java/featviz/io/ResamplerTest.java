@@ -13,7 +13,7 @@ class ResamplerTest {
     void shrinkingAveragesTheCoveredArea() {
         // One row of 6 pixels, the same in all three channels, shrunk to 4: each output covers 1.5 pixels.
         float[] row = {0, 1, 2, 3, 4, 5};
-        RgbPlanes resized = Resampler.resize(greyRow(row), 1, 4);
+        Planes resized = Resampler.resize(greyRow(row), 1, 4);
 
         float[] expected = {(0 + 0.5f) / 1.5f, (0.5f + 2) / 1.5f, (3 + 2) / 1.5f, (2 + 5) / 1.5f};
         for (int c = 0; c < 3; c++) {
@@ -29,7 +29,7 @@ class ResamplerTest {
         for (int i = 0; i < grey.length; i++) {
             grey[i] = (i / 8 + i % 8) % 2;
         }
-        RgbPlanes resized = Resampler.resize(grey(8, 8, grey), 2, 2);
+        Planes resized = Resampler.resize(grey(8, 8, grey), 2, 2);
 
         for (float value : resized.values()) {
             assertEquals(0.5f, value, 1e-6f);
@@ -38,7 +38,7 @@ class ResamplerTest {
 
     @Test
     void enlargingInterpolatesBetweenPixelCentres() {
-        RgbPlanes resized = Resampler.resize(greyRow(new float[] {0, 1}), 1, 4);
+        Planes resized = Resampler.resize(greyRow(new float[] {0, 1}), 1, 4);
 
         // Output centres fall at source positions -0.25, 0.25, 0.75 and 1.25; the outer ones clamp to the edge.
         assertArrayEquals(new float[] {0, 0.25f, 0.75f, 1}, Arrays.copyOf(resized.values(), 4), 1e-6f);
@@ -46,7 +46,7 @@ class ResamplerTest {
 
     @Test
     void sameSizeIsUnchanged() {
-        RgbPlanes planes = greyRow(new float[] {0.1f, 0.7f});
+        Planes planes = greyRow(new float[] {0.1f, 0.7f});
 
         assertSame(planes, Resampler.resize(planes, 1, 2));
     }
@@ -54,20 +54,20 @@ class ResamplerTest {
     @Test
     void eachAxisResizesOnItsOwn() {
         float[] tall = {0, 0, 1, 1};
-        RgbPlanes resized = Resampler.resize(grey(4, 1, tall), 2, 3);
+        Planes resized = Resampler.resize(grey(4, 1, tall), 2, 3);
 
         assertArrayEquals(new float[] {0, 0, 0, 1, 1, 1}, Arrays.copyOf(resized.values(), 6), 1e-6f);
     }
 
-    private static RgbPlanes greyRow(float[] row) {
+    private static Planes greyRow(float[] row) {
         return grey(1, row.length, row);
     }
 
-    private static RgbPlanes grey(int height, int width, float[] plane) {
+    private static Planes grey(int height, int width, float[] plane) {
         float[] values = new float[3 * plane.length];
         for (int c = 0; c < 3; c++) {
             System.arraycopy(plane, 0, values, c * plane.length, plane.length);
         }
-        return new RgbPlanes(height, width, values);
+        return new Planes(height, width, values);
     }
 }

@@ -66,6 +66,27 @@ class ChannelSubsetTest {
         assertTrue(expectedGrad.amaxNumber().doubleValue() > 0);
     }
 
+    /**
+     * Weights and bias that are views at an offset into one parameter buffer, as DL4J's own layers hold them: ND4J's
+     * SpecifiedIndex failed on the last of four 1x1 filters of such a view.
+     */
+    @Test
+    void theLastFilterOfWeightsThatAreViewsIntoOneBuffer() {
+        INDArray flat = GradientCheck.uniform(DataType.DOUBLE, 5, 1, 4 + 16).subi(0.5);
+        INDArray b = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 4));
+        INDArray w = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(4, 20)).reshape('c', 4, 4, 1, 1);
+        assertTrue(w.isView() && w.offset() == 4);
+        Op whole = new Chain(List.of(new Conv2d(w.dup('c'), b.dup('c'), new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, false), new Relu(true)));
+        Op viewed = new Chain(List.of(new Conv2d(w, b, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, false),
+                new Relu(true)));
+        ChannelSubset cut = ChannelSubset.of(viewed, new long[] {3});
+        assertNotNull(cut);
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 6, 1, 4, 5, 5).subi(0.5);
+        assertEquals(0, channel(whole.forward(x.dup()), 3).sub(channel(cut.forward(x.dup()), 3)).amaxNumber().doubleValue(),
+                1e-12);
+    }
+
     @Test
     void onlyConvolutionsWithReluAfterThemAreCut() {
         INDArray w = GradientCheck.uniform(DataType.DOUBLE, 1, 6, 4, 3, 3);

@@ -219,7 +219,8 @@ class ObjectiveParserTest {
         assertError("block4_conv1 + tv", 14, "expected ':' and a channel index after \"block4_conv1\", found '+'");
         assertError("a:1.5", 3, "expected a channel index after ':', found \"1.5\"");
         assertError("a:-1", 3, "expected a channel index after ':', found \"-1\"");
-        assertError("class(fc)", 9, "expected ':' and a class index after the layer, found ')'");
+        assertError("class(fc)", 7, "the model has no output layer of classes; write class(LAYER:INDEX)");
+        assertError("class(fc:)", 10, "expected a class index or label, found ')'");
     }
 
     @Test
@@ -278,5 +279,78 @@ class ObjectiveParserTest {
     void newlinesInTheExpressionKeepTheMessageOnOneLine() {
         String message = error("a:1 +\n  b:9");
         assertTrue(message.startsWith("bad --objective at column 11: b has 5 channels (0-4) in \"a:1 +   b:9\""), message);
+    }
+
+    // ---- classes by name ----
+
+    /** The resolver above with labels for its 4-unit output layer "fc", as Fashion-MNIST-style names. */
+    static final LayerResolver LABELLED = new LayerResolver() {
+        final featviz.model.Labels labels = new featviz.model.Labels(
+                java.util.List.of("T-shirt/top", "Ankle boot", "sea_cucumber", "crane"), "test-net");
+
+        @Override
+        public String vertex(String userLayerName) {
+            return RESOLVER.vertex(userLayerName);
+        }
+
+        @Override
+        public long channels(String vertex) {
+            return RESOLVER.channels(vertex);
+        }
+
+        @Override
+        public java.util.List<String> labels() {
+            return labels.names();
+        }
+
+        @Override
+        public int classIndex(String label) {
+            return labels.indexOf(label);
+        }
+
+        @Override
+        public String outputLayer() {
+            return "fc";
+        }
+    };
+
+    static String labelled(String expr) {
+        return ObjectiveParser.parse(expr, LABELLED).describe();
+    }
+
+    @Test
+    void aClassByLabelOnTheOutputLayerOrANamedOne() {
+        assertEquals("class(fc, 1)", labelled("class(ankle_boot)"));
+        assertEquals("class(fc, 1)", labelled("class( Ankle Boot )"));
+        assertEquals("class(fc, 1)", labelled("class(ANKLE-BOOT)"));
+        assertEquals("class(fc, 0)", labelled("class(t_shirt_top)"));
+        assertEquals("class(fc, 0)", labelled("class(T-shirt/top)"));
+        assertEquals("class(fc, 2)", labelled("class(sea cucumber)"));
+        assertEquals("class(fc, 2)", labelled("class(fc:sea_cucumber)"));
+        assertEquals("class(fc, 3)", labelled("class(3)"));
+        assertEquals("class(fc, 3)", labelled("class(fc:3)"));
+        // the same values as the index form, and it composes
+        assertArrayEquals(ObjectiveParser.parse("class(fc:1)", LABELLED).evaluate(ACTS).values(),
+                ObjectiveParser.parse("class(ankle_boot)", LABELLED).evaluate(ACTS).values());
+        String sum = labelled("class(ankle_boot) + 0.5*class(fc:sea_cucumber)");
+        assertTrue(sum.contains("class(fc, 1)") && sum.contains("class(fc, 2)"), sum);
+    }
+
+    @Test
+    void anUnknownLabelNamesTheClosest() {
+        UsageException e = assertThrows(UsageException.class, () -> ObjectiveParser.parse("class(ankle_bot)", LABELLED));
+        assertEquals("bad --objective at column 7: no class 'ankle_bot' among the 4 labels of test-net; closest: "
+                + "Ankle boot (1), crane (3), T-shirt/top (0) in \"class(ankle_bot)\"", e.getMessage());
+    }
+
+    @Test
+    void labelsMustFitTheLayerAndExist() {
+        UsageException wrongLayer = assertThrows(UsageException.class,
+                () -> ObjectiveParser.parse("class(b:ankle_boot)", LABELLED));
+        assertEquals("bad --objective at column 9: the model's 4 labels name the units of its output layer, but b has 5;"
+                + " give an index in \"class(b:ankle_boot)\"", wrongLayer.getMessage());
+        assertError("class(fc:ankle_boot)", 10, "the model has no class labels, so \"ankle_boot\" cannot name a class;"
+                + " give an index, class(LAYER:INDEX)");
+        assertError("class(fc:9)", 10, "fc has 4 units (0-3)");
     }
 }

@@ -3,6 +3,10 @@ package featviz.transform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,6 +40,24 @@ class AdjointTest {
         // odd, non-square, batch of 2: every index mix-up shows
         double err = AdjointCheck.relativeError(transform, seed, 2, 3, 27, 30);
         assertTrue(err < 1e-10, transform.describe() + ": relative error " + err);
+    }
+
+    /** Grey (1-channel) and 4-channel images: the same adjoint, and each channel transformed on its own. */
+    @ParameterizedTest(name = "{0} draw {1}")
+    @MethodSource("transforms")
+    void anyChannelCountIsTransformedChannelByChannel(Transform transform, long seed) {
+        for (long channels : new long[] {1, 4}) {
+            double err = AdjointCheck.relativeError(transform, seed, 2, channels, 27, 30);
+            assertTrue(err < 1e-10, transform.describe() + " at " + channels + " channels: relative error " + err);
+        }
+        INDArray four = featviz.GradientCheck.uniform(DataType.DOUBLE, seed + 7, 2, 4, 27, 30);
+        INDArray together = transform.forward(four, new SplittableRandom(seed)).dup();
+        for (int c = 0; c < 4; c++) {
+            INDArray one = four.get(NDArrayIndex.all(), NDArrayIndex.interval(c, c + 1)).dup();
+            INDArray alone = transform.forward(one, new SplittableRandom(seed));
+            INDArray part = together.get(NDArrayIndex.all(), NDArrayIndex.interval(c, c + 1));
+            assertTrue(part.equalsWithEps(alone, 1e-12), transform.describe() + ": channel " + c + " differs");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

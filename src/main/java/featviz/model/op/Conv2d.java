@@ -78,8 +78,12 @@ public final class Conv2d implements Op {
     /** The same geometry computing only the given output channels, in that order. */
     public Conv2d withOutputChannels(long[] channels) {
         INDArrayIndex pick = new SpecifiedIndex(channels);
-        INDArray w = plainWeights().get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
-        INDArray b = bias == null ? null : bias.get(new SpecifiedIndex(channels)).dup('c');
+        // ND4J M2.1's SpecifiedIndex reads past the end of a view that starts at an offset (the last of 4
+        // filters of a view at offset 4 threw a NullPointerException): pick from contiguous copies
+        INDArray all = plainWeights();
+        INDArray w = (all.isView() ? all.dup('c') : all)
+                .get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
+        INDArray b = bias == null ? null : (bias.isView() ? bias.dup('c') : bias).get(new SpecifiedIndex(channels)).dup('c');
         return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same, true);
     }
 
