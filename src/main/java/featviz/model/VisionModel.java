@@ -78,7 +78,10 @@ public final class VisionModel {
 
     /** The same model with class labels for its output layer ({@link Labels#NONE}: none). */
     public VisionModel withLabels(Labels labels) {
-        return new VisionModel(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, labels);
+        VisionModel labelled = new VisionModel(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, labels);
+        labelled.renderSize = renderSize;
+        labelled.defaultLayer = defaultLayer;
+        return labelled;
     }
 
     /** The names of the output layer's classes, by index; empty when the model has none. */
