@@ -288,6 +288,41 @@ class LayerCatalogueTest {
         assertTrue(forwardFloat < 1e-4 && gradientFloat < 1e-3, line);
     }
 
+    /** Transfer-learned MultiLayerNetworks wrap layers too: a frozen convolution, BatchNorm and dense head. */
+    @org.junit.jupiter.api.Test
+    void frozenLayersInALayerList() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new FrozenLayer(new ConvolutionLayer.Builder(3, 3).nOut(4).stride(2, 2)
+                        .activation(Activation.TANH).build()))
+                .layer(new FrozenLayerWithBackprop(new BatchNormalization.Builder().build()))
+                .layer(new FrozenLayer(new DenseLayer.Builder().nOut(5).activation(Activation.SIGMOID).build()))
+                .setInputType(InputType.convolutional(SIZE, SIZE, 3))
+                .build();
+        MultiLayerNetwork mln = new MultiLayerNetwork(conf);
+        mln.init();
+        randomiseNonWeights(mln.getLayers(), 5);
+        GraphSpec spec = GraphSpec.of(mln.getLayerWiseConfigurations(), InputType.convolutional(SIZE, SIZE, 3));
+        String last = spec.vertices().get(3).name();
+        Network net = NetworkBuilder.build(spec, new LoadedWeights(mln, "test"), List.of(last), DataType.DOUBLE);
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 9, 1, 3, SIZE, SIZE);
+        double forward = relativeDifference(mln.output(x, false), net.forward(x, List.of(last)).get(last));
+        net.clear();
+        INDArray probe = GradientCheck.uniform(DataType.DOUBLE, 10, 1, 5).subi(0.5);
+        net.forward(x, List.of(last));
+        INDArray grad = net.backward(Map.of(last, probe.dup()));
+        net.clear();
+        double gradient = GradientCheck.maxRelativeErrorBatched(batch -> {
+            INDArray r = net.forward(batch, List.of(last)).get(last).mmul(probe.transpose());
+            net.clear();
+            return r;
+        }, x, grad);
+        String line = String.format(java.util.Locale.ROOT, "%-48s forward %.1e  gradient %.1e",
+                "frozen layers in a MultiLayerNetwork", forward, gradient);
+        REPORT.add(line);
+        assertTrue(forward < 1e-10 && gradient < 1e-4, line);
+    }
+
     @AfterAll
     static void printReport() {
         REPORT.forEach(System.out::println);
