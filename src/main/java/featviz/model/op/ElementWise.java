@@ -96,17 +96,22 @@ public final class ElementWise implements Op {
         INDArray best = inputs[0].dup();
         INDArray winner = Memory.zeros(gradOut.dataType(), gradOut.shape()); // index of the first maximum
         for (int i = 1; i < arity; i++) {
-            INDArray better = inputs[i].gt(best).castTo(winner.dataType()); // 1 where input i is the new maximum
-            winner.subi(winner.mul(better)).addi(better.muli(i));
+            INDArray greater = inputs[i].gt(best);
+            INDArray better = greater.castTo(winner.dataType()); // 1 where input i is the new maximum
+            INDArray replaced = winner.mul(better);
+            winner.subi(replaced).addi(better.muli(i));
             org.nd4j.linalg.ops.transforms.Transforms.max(best, inputs[i], false);
-            better.close();
+            for (INDArray temporary : new INDArray[] {greater, better, replaced}) {
+                temporary.close();
+            }
         }
         best.close();
         INDArray[] grads = new INDArray[arity];
         for (int i = 0; i < arity; i++) {
-            INDArray mine = winner.eq(i).castTo(gradOut.dataType());
-            grads[i] = Memory.allocate(gradOut.dataType(), gradOut.shape());
-            gradOut.mul(mine, grads[i]);
+            INDArray won = winner.eq(i);
+            INDArray mine = won.castTo(gradOut.dataType());
+            grads[i] = gradOut.mul(mine, Memory.allocate(gradOut.dataType(), gradOut.shape()));
+            won.close();
             mine.close();
         }
         Memory.release(winner);

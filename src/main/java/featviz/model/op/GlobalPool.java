@@ -1,7 +1,6 @@
 package featviz.model.op;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -27,18 +26,19 @@ public final class GlobalPool implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         input = in[0];
-        INDArray out = switch (kind) {
-            case MAX -> input.max(true, 2, 3);
-            case AVG -> input.mean(true, 2, 3);
-            case SUM -> input.sum(true, 2, 3);
+        // Reduced straight to the output's rank: a reshape of a [N, C, 1, 1] result would be a view, which
+        // the network cannot free at its last use.
+        return switch (kind) {
+            case MAX -> input.max(keepDims, 2, 3);
+            case AVG -> input.mean(keepDims, 2, 3);
+            case SUM -> input.sum(keepDims, 2, 3);
             case PNORM -> {
                 INDArray powered = Transforms.pow(Transforms.abs(input, true), p, false);
                 pooled = Transforms.pow(powered.sum(true, 2, 3), 1.0 / p, false);
                 powered.close();
-                yield pooled.dup();
+                yield keepDims ? pooled.dup() : pooled.reshape(pooled.size(0), pooled.size(1)).dup();
             }
         };
-        return keepDims ? out : out.reshape(out.size(0), out.size(1));
     }
 
     @Override
@@ -50,17 +50,27 @@ public final class GlobalPool implements Op {
             case MAX -> {
                 // The gradient goes to the position(s) holding the maximum.
                 INDArray maxima = input.max(true, 2, 3);
-                grad = input.eq(maxima.broadcast(n, c, h, w)).castTo(input.dataType()).muli(g4);
+                INDArray at = input.eq(maxima.broadcast(n, c, h, w));
+                grad = at.castTo(input.dataType()).muli(g4);
+                at.close();
             }
-            case AVG -> grad = Nd4j.createUninitialized(input.dataType(), input.shape()).assign(g4).divi(h * w);
-            case SUM -> grad = Nd4j.createUninitialized(input.dataType(), input.shape()).assign(g4);
+            case AVG -> grad = Memory.allocate(input.dataType(), input.shape()).assign(g4).divi(h * w);
+            case SUM -> grad = Memory.allocate(input.dataType(), input.shape()).assign(g4);
             default -> {
                 // d/dx (sum |x|^p)^(1/p) = x |x|^(p-2) / norm^(p-1)
-                INDArray numerator = p == 2 ? input.dup()
-                        : input.mul(Transforms.pow(Transforms.abs(input, true), p - 2, false));
-                INDArray denominator = Transforms.pow(pooled, p - 1, true).broadcast(n, c, h, w);
-                grad = numerator.divi(denominator).muli(g4);
+                INDArray numerator = Memory.allocate(input.dataType(), input.shape()).assign(input);
+                if (p != 2) {
+                    INDArray power = Transforms.pow(Transforms.abs(input, true), p - 2, false);
+                    numerator.muli(power);
+                    power.close();
+                }
+                INDArray denominator = Transforms.pow(pooled, p - 1, true);
+                grad = numerator.divi(denominator.broadcast(n, c, h, w)).muli(g4);
+                denominator.close();
             }
+        }
+        if (!Memory.sharesBuffer(g4, gradOut)) { // broadcast copies, unless the maps were 1x1
+            g4.close();
         }
         return new INDArray[] {grad};
     }

@@ -34,8 +34,10 @@ public final class L2Normalize implements Op {
     public INDArray forward(INDArray... in) {
         input = in[0];
         norm = Transforms.max(input.norm2(true, dims(input)), eps, false);
-        INDArray out = Memory.allocate(input.dataType(), input.shape());
-        return input.div(norm.broadcast(input.shape()), out);
+        INDArray wide = norm.broadcast(input.shape());
+        INDArray out = input.div(wide, Memory.allocate(input.dataType(), input.shape()));
+        closeCopy(wide, norm);
+        return out;
     }
 
     @Override
@@ -45,11 +47,23 @@ public final class L2Normalize implements Op {
         INDArray y = input.div(wide);
         INDArray projection = g.mul(y).sum(true, d);
         // Where the norm was clamped it is a constant: y = x / eps has gradient g / eps.
-        projection.muli(input.norm2(true, d).gte(eps).castTo(projection.dataType()));
-        INDArray grad = Memory.allocate(g.dataType(), g.shape());
-        g.sub(y.muli(projection.broadcast(input.shape())), grad).divi(wide);
+        INDArray unclamped = input.norm2(true, d).gte(eps).castTo(projection.dataType());
+        projection.muli(unclamped);
+        INDArray projectionWide = projection.broadcast(input.shape());
+        INDArray grad = g.sub(y.muli(projectionWide), Memory.allocate(g.dataType(), g.shape())).divi(wide);
+        closeCopy(wide, norm);
+        closeCopy(projectionWide, projection);
         y.close();
+        projection.close();
+        unclamped.close();
         return new INDArray[] {grad};
+    }
+
+    /** Frees a broadcast copy now (native memory is otherwise freed only when the GC runs), not its source. */
+    private static void closeCopy(INDArray broadcast, INDArray source) {
+        if (!Memory.sharesBuffer(broadcast, source)) {
+            broadcast.close();
+        }
     }
 
     @Override
