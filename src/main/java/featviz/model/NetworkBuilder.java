@@ -427,7 +427,9 @@ public final class NetworkBuilder {
     }
 
     private static UsageException unsupported(GraphSpec.Vertex v, String what) {
-        return new UsageException("layer " + v.name() + " (" + v.typeName() + ") uses " + what
-                + ", which featviz cannot differentiate yet; choose a layer before it");
+        String layer = "layer " + v.name() + " (" + v.typeName() + ")";
+        return new UsageException(what.equals(v.typeName())
+                ? layer + " is of a type featviz cannot differentiate yet; choose a layer before it"
+                : layer + " uses " + what + ", which featviz cannot differentiate yet; choose a layer before it");
     }
 }

@@ -90,7 +90,8 @@ class UserLayersCommandTest {
 
         Cli r = Cli.run("maximize", "--model", blocked.toString(), "--layer", "behind", "--size", "16", "--steps", "2",
                 "--output", dir.resolve("never.png").toString());
-        MaximizeCommandTest.assertOneLineError(r, 2, "s2b", "SpaceToBatchLayer", "choose a layer before it");
+        MaximizeCommandTest.assertOneLineError(r, 2, "layer s2b (SpaceToBatchLayer)", "choose a layer before it");
+        System.out.println(r.err().strip());
         assertTrue(!dir.resolve("never.png").toFile().exists());
     }
 }

@@ -86,6 +86,7 @@ class LayerCatalogueTest {
                 .convolutionMode(ConvolutionMode.Same).build()));
         c.add(layer("conv truncate stride 2 dilation 2", conv(3).stride(2, 2).dilation(2, 2)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.SIGMOID).build()));
+        c.add(layer("conv strict 3x3", conv(3).convolutionMode(ConvolutionMode.Strict).activation(Activation.TANH).build()));
         c.add(layer("separable same x2 relu", new SeparableConvolution2D.Builder(3, 3).depthMultiplier(2).nOut(5)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build()));
         c.add(layer("separable truncate stride 2 dilation 2 no bias", new SeparableConvolution2D.Builder(3, 3)
@@ -104,6 +105,8 @@ class LayerCatalogueTest {
                 .hasBias(false).convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build()));
         c.add(layer("deconv 4x4 stride 2 padding 1", new Deconvolution2D.Builder(4, 4).nOut(2).stride(2, 2)
                 .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build()));
+        c.add(layer("deconv 3x3 dilation 2", new Deconvolution2D.Builder(3, 3).nOut(2).dilation(2, 2)
+                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build()));
         // Resampling and reshaping layers.
         c.add(layer("upsampling 2", new Upsampling2D.Builder(2).build()));
         c.add(layer("upsampling 2x3", new Upsampling2D.Builder().size(new int[] {2, 3}).build()));
@@ -128,6 +131,8 @@ class LayerCatalogueTest {
                 .stride(2, 2).build()));
         c.add(layer("pnorm pool p3 3x3/1", new SubsamplingLayer.Builder(PoolingType.PNORM).pnorm(3).kernelSize(3, 3)
                 .stride(1, 1).build()));
+        c.add(layer("pnorm pool p2 3x3/2 same", new SubsamplingLayer.Builder(PoolingType.PNORM).pnorm(2).kernelSize(3, 3)
+                .stride(2, 2).convolutionMode(ConvolutionMode.Same).build()));
         for (PoolingType t : PoolingType.values()) {
             c.add(layer("global " + t, new GlobalPoolingLayer.Builder(t).pnorm(3).build()));
         }
@@ -286,6 +291,25 @@ class LayerCatalogueTest {
         assertTrue(forward < 1e-10, line);
         assertTrue(gradient < 1e-4, line); // rounding noise on the smallest gradients, as in NetworkGradientTest
         assertTrue(forwardFloat < 1e-4 && gradientFloat < 1e-3, line);
+    }
+
+    /**
+     * The same networks saved by ModelSerializer and loaded as users load them (configuration JSON and
+     * coefficients.bin, read by ZipWeights with each layer type's parameter layout): the same output.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void loadedFromAModelZipTheyComputeTheSame(Case c, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ComputationGraph graph = graph(c);
+        java.nio.file.Path zip = dir.resolve("model.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(graph, zip.toFile(), false);
+        VisionModel model = new ModelLoader(null).load(zip.toString(), null, null, 0);
+        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 7, 2, 3, SIZE, SIZE).subi(0.5).muli(4);
+        Network net = model.network(List.of("t"), DataType.DOUBLE, SIZE, SIZE).network();
+        double err = relativeDifference(dl4jOutput(graph, x), net.forward(x, List.of("t")).get("t"));
+        net.clear();
+        assertTrue(err < 1e-10, c.name() + ": " + err);
     }
 
     /** Transfer-learned MultiLayerNetworks wrap layers too: a frozen convolution, BatchNorm and dense head. */
