@@ -151,18 +151,19 @@ public final class NetworkBuilder {
     }
 
     /**
-     * Whether featviz can differentiate through this vertex itself (its inputs aside). Builds the vertex's
-     * ops over uninitialised parameter arrays, which costs no weights and keeps one list of what is supported.
+     * Why featviz cannot differentiate through this vertex itself (its inputs aside): the one line a build
+     * would fail with, or null when it can. Builds the vertex's ops over uninitialised parameter arrays, which
+     * costs no weights and keeps one list of what is supported.
      */
-    public static boolean supports(GraphSpec.Vertex v, GraphSpec spec) {
+    public static String unsupportedReason(GraphSpec.Vertex v, GraphSpec spec) {
         if (v.name().equals(spec.inputName())) {
-            return true;
+            return null;
         }
         try {
             opFor(v, SHAPES_ONLY, DataType.FLOAT, false);
-            return true;
+            return null;
         } catch (UsageException e) {
-            return false;
+            return e.getMessage();
         }
     }
 

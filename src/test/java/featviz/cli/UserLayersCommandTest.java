@@ -87,6 +87,8 @@ class UserLayersCommandTest {
         assertTrue(layers.out().matches("(?s).*first\\s+ConvolutionLayer\\s+4x16x16\\s+4\\s+yes.*"), layers.out());
         assertTrue(layers.out().matches("(?s).*s2b\\s+SpaceToBatchLayer\\s+\\S+\\s+\\d+\\s+no.*"), layers.out());
         assertTrue(layers.out().matches("(?s).*behind\\s+ConvolutionLayer\\s+\\S+\\s+4\\s+no.*"), layers.out());
+        assertTrue(layers.out().contains("not a target, nor anything that depends on it: layer s2b (SpaceToBatchLayer)"),
+                layers.out());
 
         Cli r = Cli.run("maximize", "--model", blocked.toString(), "--layer", "behind", "--size", "16", "--steps", "2",
                 "--output", dir.resolve("never.png").toString());
