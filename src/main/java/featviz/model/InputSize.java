@@ -17,7 +17,10 @@ final class InputSize {
     private InputSize() {
     }
 
-    /** The square size at which the first flatten-into-dense layer fits, or {@link #DEFAULT} if none does. */
+    /**
+     * The square size at which the first flatten-into-dense layer fits: {@link #DEFAULT} when that does, or
+     * when none does; otherwise the smallest that does.
+     */
     static int fromHead(Function<InputType, GraphSpec> structure, int channels) {
         GraphSpec probe = structure.apply(InputType.convolutional(DEFAULT, DEFAULT, channels));
         String dense = null;
@@ -41,6 +44,10 @@ final class InputSize {
             return DEFAULT;
         }
         long nIn = ((FeedForwardLayer) NetworkBuilder.unwrap(probe.vertex(dense).layer())).getNIn();
+        if (probe.vertex(before).outputType() instanceof InputType.InputTypeConvolutional c
+                && c.getChannels() * c.getHeight() * c.getWidth() == nIn) {
+            return DEFAULT; // a range of sizes may fit (a 7x7 pool before the head): keep the usual one
+        }
         int lo = 1;
         int hi = LARGEST;
         while (lo < hi) { // the smallest size whose flattened maps hold at least nIn values
