@@ -70,6 +70,10 @@ public final class LayersCommand implements Callable<Integer> {
             }
             out.printf("%d layers of %s (%s weights), output shapes at %dx%d%n", layers.size(), model.name(),
                     model.weightsLabel(), px, px);
+            // Say why a layer is no target, and what it takes down with it, rather than a bare "no".
+            for (String reason : model.unsupported(px, px)) {
+                out.println("not a target, nor anything that depends on it: " + reason);
+            }
         }
         out.flush();
         return 0;

@@ -178,15 +178,21 @@ public final class ModelLoader {
                         .mapToLong(ModelLoader::inputChannels).filter(c -> c > 0).findFirst().orElse(3);
                 ZipWeights weights = new ZipWeights(path, conf, identity);
                 weights.verify();
-                return new VisionModel(name, type -> GraphSpec.of(conf, type), weights, pre,
-                        new int[] {(int) channels, 224, 224}, Map.of(), path.toString());
+                java.util.function.Function<org.deeplearning4j.nn.conf.inputs.InputType, GraphSpec> structure =
+                        type -> GraphSpec.of(conf, type);
+                int size = InputSize.fromHead(structure, (int) channels);
+                return new VisionModel(name, structure, weights, pre,
+                        new int[] {(int) channels, size, size}, Map.of(), path.toString());
             }
             MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
             long channels = inputChannels(conf.getConf(0).getLayer());
             ZipWeights weights = new ZipWeights(path, conf, identity);
             weights.verify();
-            return new VisionModel(name, type -> GraphSpec.of(conf, type), weights, pre,
-                    new int[] {channels > 0 ? (int) channels : 3, 224, 224}, Map.of(), path.toString());
+            java.util.function.Function<org.deeplearning4j.nn.conf.inputs.InputType, GraphSpec> structure =
+                    type -> GraphSpec.of(conf, type);
+            int c = channels > 0 ? (int) channels : 3;
+            int size = InputSize.fromHead(structure, c);
+            return new VisionModel(name, structure, weights, pre, new int[] {c, size, size}, Map.of(), path.toString());
         } catch (IOException | RuntimeException e) {
             if (e instanceof UsageException u) {
                 throw u;
@@ -212,9 +218,11 @@ public final class ModelLoader {
 
     /**
      * The image channels a layer reading the input expects (DL4J files do not record the input type, so
-     * the first convolution's nIn tells), or 0 when it does not say. The size is the user's {@code --size}.
+     * the first convolution's nIn tells), or 0 when it does not say. The size comes from the model's head
+     * ({@link InputSize}) or the user's {@code --size}.
      */
     private static long inputChannels(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        layer = NetworkBuilder.unwrap(layer); // a frozen first convolution (transfer learning) tells as well
         return layer instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c ? c.getNIn() : 0;
     }
 

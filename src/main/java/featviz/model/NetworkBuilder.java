@@ -7,13 +7,23 @@ import featviz.model.op.ChannelAffine;
 import featviz.model.op.Concat;
 import featviz.model.op.Conv2d;
 import featviz.model.op.Dense;
+import featviz.model.op.Crop;
+import featviz.model.op.Deconv2d;
+import featviz.model.op.DepthwiseConv2d;
 import featviz.model.op.ElementWise;
 import featviz.model.op.GlobalPool;
 import featviz.model.op.Identity;
+import featviz.model.op.L2Normalize;
+import featviz.model.op.LocalResponseNorm;
+import featviz.model.op.LowerBound;
 import featviz.model.op.Op;
 import featviz.model.op.Pool2d;
 import featviz.model.op.Relu;
 import featviz.model.op.Reshape;
+import featviz.model.op.ScalarAffine;
+import featviz.model.op.SeparableConv2d;
+import featviz.model.op.SpaceToDepth;
+import featviz.model.op.Upsample2d;
 import featviz.model.op.ZeroPad;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,25 +38,40 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
+import org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationRReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,28 +140,30 @@ public final class NetworkBuilder {
 
     private static boolean hasActivation(Chain chain) {
         Op last = chain.ops().get(chain.ops().size() - 1);
-        return last instanceof Relu || last instanceof Activation;
+        return last instanceof Relu || last instanceof Activation || last instanceof LowerBound;
     }
 
     /** Whether the vertex is a dense layer with an activation, whose logits {@link #LOGITS} can name. */
     public static boolean hasLogits(GraphSpec.Vertex v) {
-        return (v.layer() instanceof DenseLayer || v.layer() instanceof OutputLayer)
-                && !(((BaseLayer) v.layer()).getActivationFn() instanceof ActivationIdentity);
+        Layer layer = unwrap(v.layer());
+        return (layer instanceof DenseLayer || layer instanceof OutputLayer)
+                && !(((BaseLayer) layer).getActivationFn() instanceof ActivationIdentity);
     }
 
     /**
-     * Whether featviz can differentiate through this vertex itself (its inputs aside). Builds the vertex's
-     * ops over uninitialised parameter arrays, which costs no weights and keeps one list of what is supported.
+     * Why featviz cannot differentiate through this vertex itself (its inputs aside): the one line a build
+     * would fail with, or null when it can. Builds the vertex's ops over uninitialised parameter arrays, which
+     * costs no weights and keeps one list of what is supported.
      */
-    public static boolean supports(GraphSpec.Vertex v, GraphSpec spec) {
+    public static String unsupportedReason(GraphSpec.Vertex v, GraphSpec spec) {
         if (v.name().equals(spec.inputName())) {
-            return true;
+            return null;
         }
         try {
             opFor(v, SHAPES_ONLY, DataType.FLOAT, false);
-            return true;
+            return null;
         } catch (UsageException e) {
-            return false;
+            return e.getMessage();
         }
     }
 
@@ -181,8 +208,16 @@ public final class NetworkBuilder {
                 case Add -> new ElementWise(ElementWise.Kind.ADD);
                 case Subtract -> new ElementWise(ElementWise.Kind.SUBTRACT);
                 case Average -> new ElementWise(ElementWise.Kind.AVERAGE);
+                case Product -> new ElementWise(ElementWise.Kind.PRODUCT);
+                case Max -> new ElementWise(ElementWise.Kind.MAX);
                 default -> throw unsupported(v, "element-wise " + ew.getOp());
             });
+        } else if (v.graphVertex() instanceof ScaleVertex sv) {
+            ops.add(new ScalarAffine(sv.getScaleFactor(), 0, "scale " + sv.getScaleFactor()));
+        } else if (v.graphVertex() instanceof ShiftVertex sv) {
+            ops.add(new ScalarAffine(1, sv.getShiftFactor(), "shift " + sv.getShiftFactor()));
+        } else if (v.graphVertex() instanceof L2NormalizeVertex l2) {
+            ops.add(new L2Normalize(l2.getDimension(), l2.getEps()));
         } else if (v.graphVertex() instanceof MergeVertex) {
             ops.add(new Concat());
         } else if (v.graphVertex() instanceof PreprocessorVertex pv) {
@@ -196,9 +231,29 @@ public final class NetworkBuilder {
         return ops.size() == 1 ? ops.get(0) : new Chain(ops);
     }
 
+    /**
+     * The layer a FrozenLayer or FrozenLayerWithBackprop wraps (transfer-learned models): at inference they
+     * compute what it computes, with its parameters under the same keys.
+     */
+    static Layer unwrap(Layer layer) {
+        while (true) {
+            if (layer instanceof FrozenLayer f) {
+                layer = f.getLayer();
+            } else if (layer instanceof FrozenLayerWithBackprop f) {
+                layer = f.getUnderlying();
+            } else {
+                return layer;
+            }
+        }
+    }
+
     private static void layerOps(GraphSpec.Vertex v, Layer layer, WeightSource w, DataType dt, List<Op> ops,
                                  boolean inputOwned) {
+        layer = unwrap(layer);
         Class<?> type = layer.getClass();
+        if (layer instanceof ConvolutionLayer c && c.getConvolutionMode() == ConvolutionMode.Causal) {
+            throw unsupported(v, "causal convolution mode in " + type.getSimpleName());
+        }
         if (type == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
             requireNchw(v, c.getCnn2dDataFormat());
@@ -208,16 +263,45 @@ public final class NetworkBuilder {
             ops.add(Conv2d.owning(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
                     c.getConvolutionMode() == ConvolutionMode.Same));
             activation(c.getActivationFn(), ops, true);
+        } else if (type == DepthwiseConvolution2D.class) {
+            DepthwiseConvolution2D c = (DepthwiseConvolution2D) layer;
+            requireNchw(v, c.getCnn2dDataFormat());
+            long multiplier = c.getDepthMultiplier();
+            INDArray weights = param(v, w, "W", dt, c.getKernelSize()[0], c.getKernelSize()[1], c.getNIn(), multiplier);
+            INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNIn() * multiplier) : null;
+            ops.add(new DepthwiseConv2d(weights, bias, c.getKernelSize(), c.getStride(), c.getPadding(),
+                    c.getDilation(), c.getConvolutionMode() == ConvolutionMode.Same));
+            activation(c.getActivationFn(), ops, true);
+        } else if (type == SeparableConvolution2D.class) {
+            SeparableConvolution2D c = (SeparableConvolution2D) layer;
+            requireNchw(v, c.getCnn2dDataFormat());
+            long multiplier = c.getDepthMultiplier();
+            INDArray depth = param(v, w, "W", dt, multiplier, c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]);
+            INDArray point = param(v, w, "pW", dt, c.getNOut(), c.getNIn() * multiplier, 1, 1);
+            INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
+            ops.add(new SeparableConv2d(depth, point, bias, c.getStride(), c.getPadding(), c.getDilation(),
+                    c.getConvolutionMode() == ConvolutionMode.Same));
+            activation(c.getActivationFn(), ops, true);
+        } else if (type == Deconvolution2D.class) {
+            Deconvolution2D c = (Deconvolution2D) layer;
+            requireNchw(v, c.getCnn2dDataFormat());
+            INDArray weights = param(v, w, "W", dt, c.getNIn(), c.getNOut(), c.getKernelSize()[0], c.getKernelSize()[1]);
+            INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
+            ops.add(new Deconv2d(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
+                    c.getConvolutionMode() == ConvolutionMode.Same));
+            activation(c.getActivationFn(), ops, true);
         } else if (type == SubsamplingLayer.class) {
             SubsamplingLayer s = (SubsamplingLayer) layer;
             requireNchw(v, s.getCnn2dDataFormat());
-            Pool2d.Kind kind = switch (s.getPoolingType()) {
-                case MAX -> Pool2d.Kind.MAX;
-                case AVG -> Pool2d.Kind.AVG;
+            boolean same = s.getConvolutionMode() == ConvolutionMode.Same;
+            ops.add(switch (s.getPoolingType()) {
+                case MAX, AVG -> new Pool2d(s.getPoolingType() == PoolingType.MAX ? Pool2d.Kind.MAX
+                        : Pool2d.Kind.AVG, s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(), same,
+                        s.isAvgPoolIncludePadInDivisor());
+                case PNORM -> Pool2d.pnorm(s.getPnorm(), s.getEps(), s.getKernelSize(), s.getStride(), s.getPadding(),
+                        s.getDilation(), same);
                 default -> throw unsupported(v, s.getPoolingType() + " pooling");
-            };
-            ops.add(new Pool2d(kind, s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(),
-                    s.getConvolutionMode() == ConvolutionMode.Same, s.isAvgPoolIncludePadInDivisor()));
+            });
         } else if (type == BatchNormalization.class) {
             Fusion.Affine bn = batchNormAffine(v, (BatchNormalization) layer, w, dt);
             ops.add(new ChannelAffine(bn.scale(), bn.shift(), "batchnorm"));
@@ -225,6 +309,12 @@ public final class NetworkBuilder {
             // In place after a preprocessor of this vertex (it made a new array), or when the input array
             // is this vertex's alone.
             activation(((ActivationLayer) layer).getActivationFn(), ops, !ops.isEmpty() || inputOwned);
+        } else if (type == CnnLossLayer.class || type == LossLayer.class) {
+            // A loss layer at inference is its activation applied (the loss needs labels, which featviz has not).
+            if (layer instanceof CnnLossLayer loss) {
+                requireNchw(v, loss.getFormat());
+            }
+            activation(((BaseLayer) layer).getActivationFn(), ops, !ops.isEmpty() || inputOwned);
         } else if (type == DenseLayer.class || type == OutputLayer.class) {
             org.deeplearning4j.nn.conf.layers.FeedForwardLayer d = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
             boolean hasBias = type == DenseLayer.class ? ((DenseLayer) d).hasBias() : ((OutputLayer) d).hasBias();
@@ -235,13 +325,33 @@ public final class NetworkBuilder {
         } else if (type == DropoutLayer.class) {
             ops.add(new Identity("dropout"));
         } else if (type == ZeroPaddingLayer.class) {
+            requireNchw(v, ((ZeroPaddingLayer) layer).getDataFormat());
             ops.add(new ZeroPad(((ZeroPaddingLayer) layer).getPadding()));
+        } else if (type == Cropping2D.class) {
+            requireNchw(v, ((Cropping2D) layer).getDataFormat());
+            ops.add(new Crop(((Cropping2D) layer).getCropping()));
+        } else if (type == Upsampling2D.class) {
+            requireNchw(v, ((Upsampling2D) layer).getFormat());
+            ops.add(new Upsample2d(((Upsampling2D) layer).getSize()));
+        } else if (type == SpaceToDepthLayer.class) {
+            requireNchw(v, ((SpaceToDepthLayer) layer).getDataFormat());
+            ops.add(new SpaceToDepth(((SpaceToDepthLayer) layer).getBlockSize()));
+        } else if (type == LocalResponseNormalization.class) {
+            LocalResponseNormalization lrn = (LocalResponseNormalization) layer;
+            requireNchw(v, lrn.getDataFormat());
+            ops.add(new LocalResponseNorm(lrn.getK(), lrn.getN(), lrn.getAlpha(), lrn.getBeta()));
         } else if (type == GlobalPoolingLayer.class) {
             GlobalPoolingLayer g = (GlobalPoolingLayer) layer;
-            if (g.getPoolingType() != PoolingType.MAX && g.getPoolingType() != PoolingType.AVG) {
-                throw unsupported(v, g.getPoolingType() + " global pooling");
+            int[] dims = g.getPoolingDimensions();
+            if (dims != null && !java.util.Arrays.equals(dims, new int[] {2, 3})) {
+                throw unsupported(v, "global pooling over dimensions " + java.util.Arrays.toString(dims));
             }
-            ops.add(new GlobalPool(g.getPoolingType() == PoolingType.MAX));
+            ops.add(new GlobalPool(switch (g.getPoolingType()) {
+                case MAX -> GlobalPool.Kind.MAX;
+                case AVG -> GlobalPool.Kind.AVG;
+                case SUM -> GlobalPool.Kind.SUM;
+                case PNORM -> GlobalPool.Kind.PNORM;
+            }, g.getPnorm(), !g.isCollapseDimensions()));
         } else {
             throw unsupported(v, type.getSimpleName());
         }
@@ -279,6 +389,12 @@ public final class NetworkBuilder {
         if (Fusion.isIdentity(fn)) {
             return;
         }
+        if (fn instanceof ActivationRReLU r) {
+            // DL4J's RReLU at inference is max(x, (l + u) / 2); its own backprop needs the random slopes of a
+            // training pass and fails without them.
+            ops.add(new LowerBound((r.getL() + r.getU()) / 2));
+            return;
+        }
         if (fn instanceof ActivationReLU relu && relu.toString().equals(new ActivationReLU().toString())) {
             ops.add(new Relu(inPlace));
         } else {
@@ -312,7 +428,9 @@ public final class NetworkBuilder {
     }
 
     private static UsageException unsupported(GraphSpec.Vertex v, String what) {
-        return new UsageException("layer " + v.name() + " uses " + what
-                + ", which featviz cannot differentiate yet; choose a layer before it");
+        String layer = "layer " + v.name() + " (" + v.typeName() + ")";
+        return new UsageException(what.equals(v.typeName())
+                ? layer + " is of a type featviz cannot differentiate yet; choose a layer before it"
+                : layer + " uses " + what + ", which featviz cannot differentiate yet; choose a layer before it");
     }
 }

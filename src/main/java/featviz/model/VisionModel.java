@@ -24,6 +24,7 @@ public final class VisionModel {
     private final String weightsLabel;
     private final Labels labels;
     private final Map<Long, GraphSpec> specs = new HashMap<>();
+    private final Map<GraphSpec.Vertex, String> reasons = new java.util.IdentityHashMap<>(); // "" = supported
     private LayerNames names;
     private int renderSize;
     private String defaultLayer;
@@ -163,7 +164,7 @@ public final class VisionModel {
         List<LayerInfo> rows = new ArrayList<>();
         Map<String, Boolean> reachable = new HashMap<>();
         for (GraphSpec.Vertex v : spec.vertices()) {
-            boolean ok = v.outputType() != null && NetworkBuilder.supports(v, spec)
+            boolean ok = v.outputType() != null && reason(spec, v) == null
                     && v.inputs().stream().allMatch(reachable::get);
             reachable.put(v.name(), ok);
             if (v.name().equals(spec.inputName())) {
@@ -172,6 +173,24 @@ public final class VisionModel {
             rows.add(new LayerInfo(displayName(v.name()), v.typeName(), shapeOf(v.outputType()), ok));
         }
         return rows;
+    }
+
+    /**
+     * Why the layers featviz cannot differentiate through are no targets (nor is anything after them), one
+     * line each, in network order: {@link #layers} marks them, this says why.
+     */
+    public List<String> unsupported(int height, int width) {
+        GraphSpec spec = spec(height, width);
+        return spec.vertices().stream().map(v -> reason(spec, v)).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** {@link NetworkBuilder#unsupportedReason}, once per vertex (it builds the vertex's ops to find out). */
+    private String reason(GraphSpec spec, GraphSpec.Vertex v) {
+        String r = reasons.computeIfAbsent(v, k -> {
+            String why = NetworkBuilder.unsupportedReason(k, spec);
+            return why == null ? "" : why;
+        });
+        return r.isEmpty() ? null : r;
     }
 
     /** Output shape of a vertex for one image: (C, H, W) or (N). */

@@ -99,6 +99,26 @@ class NetworkMemoryTest {
         GraphSpec spec = GraphSpec.of(graph.getConfiguration(), InputType.convolutional(16, 16, 3));
         List<String> taps = List.of("out", "act2");
         Network plain = NetworkBuilder.build(spec, new LoadedWeights(graph, "test"), taps, DataType.DOUBLE);
+        int freed = assertFreedAtLastUse(plain, taps, GradientCheck.uniform(DataType.DOUBLE, 5, 2, 3, 16, 16));
+        assertTrue(freed > 20, "freed " + freed);
+    }
+
+    /** The same for every layer type of users' files ({@link LayerCatalogueTest}'s networks). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("featviz.model.LayerCatalogueTest#cases")
+    void everyLayerTypeFreesItsArraysAtLastUse(LayerCatalogueTest.Case c) {
+        Memory.recycling(false);
+        Network plain = LayerCatalogueTest.network(LayerCatalogueTest.graph(c), DataType.DOUBLE);
+        int size = LayerCatalogueTest.SIZE;
+        int freed = assertFreedAtLastUse(plain, List.of("t"), GradientCheck.uniform(DataType.DOUBLE, 5, 2, 3, size, size));
+        assertTrue(freed >= 1, "freed " + freed);
+    }
+
+    /**
+     * Runs a pass through a recording copy of {@code plain}: every activation and gradient the ops returned
+     * is freed by backward except the tapped activations, which clear() frees. Returns how many were freed.
+     */
+    private static int assertFreedAtLastUse(Network plain, List<String> taps, INDArray x) {
         List<Network.Node> nodes = new ArrayList<>();
         List<Recording> recordings = new ArrayList<>();
         for (Network.Node n : plain.nodes()) {
@@ -107,9 +127,9 @@ class NetworkMemoryTest {
             nodes.add(new Network.Node(n.name(), r, n.inputs()));
         }
         Network net = new Network(nodes, DataType.DOUBLE);
-        INDArray x = GradientCheck.uniform(DataType.DOUBLE, 5, 2, 3, 16, 16);
         Map<String, INDArray> probes = NetworkGradientTest.randomProbes(plain, x, taps, 11);
-        Map<String, INDArray> given = Map.of("out", probes.get("out").dup(), "act2", probes.get("act2").dup());
+        Map<String, INDArray> given = new java.util.LinkedHashMap<>();
+        probes.forEach((k, v) -> given.put(k, v.dup()));
         INDArray expected = plain.backward(probes);
 
         Map<String, INDArray> acts = net.forward(x, taps);
@@ -134,7 +154,6 @@ class NetworkMemoryTest {
                 }
             }
         }
-        assertTrue(freed > 20, "freed " + freed);
         given.values().forEach(g -> assertFalse(g.wasClosed(), "the caller's gradients are the caller's"));
 
         net.clear();
@@ -142,5 +161,6 @@ class NetworkMemoryTest {
             assertTrue(released(a), "clear() frees the tapped activations");
         }
         assertFalse(x.wasClosed() || grad.wasClosed());
+        return freed;
     }
 }

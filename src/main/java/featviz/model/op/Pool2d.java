@@ -6,16 +6,17 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max or average pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. Max pooling
+ * Max, average or p-norm pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. Max pooling
  * on the CPU runs oneDNN's primitives in float ({@link DnnlMaxPool}) and {@link MaxPoolKernel} otherwise; both
  * are several times faster than libnd4j's and remember the maxima for the backward pass. Other backends
  * (CUDA) and average pooling run libnd4j's op.
  */
 public final class Pool2d implements Op {
-    public enum Kind { MAX, AVG }
+    public enum Kind { MAX, AVG, PNORM }
 
     private final Kind kind;
     private final int[] args;
+    private final double eps; // p-norm only: what DL4J passes to pnormpool2d_bp
     private final MaxPoolKernel kernel;
     private INDArray input;
     private INDArray ownInput; // a contiguous copy of the input made for MaxPoolKernel, freed by clear()
@@ -29,8 +30,20 @@ public final class Pool2d implements Op {
      */
     public Pool2d(Kind kind, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean same,
                   boolean avgDivisorExcludesPadding) {
+        this(kind, kernel, stride, padding, dilation, same, kind == Kind.AVG && avgDivisorExcludesPadding ? 1 : 0, 0);
+    }
+
+    /** DL4J's p-norm pooling: {@code (sum |x|^p)^(1/p)} over each window. */
+    public static Pool2d pnorm(int p, double eps, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                               boolean same) {
+        return new Pool2d(Kind.PNORM, kernel, stride, padding, dilation, same, p, eps);
+    }
+
+    /** @param extra libnd4j's tenth argument: the average's divisor mode, or the p of a p-norm */
+    private Pool2d(Kind kind, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean same, int extra,
+                   double eps) {
         this.kind = kind;
-        int extra = kind == Kind.AVG && avgDivisorExcludesPadding ? 1 : 0;
+        this.eps = eps;
         this.args = new int[] {kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
                 dilation[0], dilation[1], same ? 1 : 0, extra, 0 /* NCHW */};
         this.kernel = kind == Kind.MAX
@@ -42,7 +55,7 @@ public final class Pool2d implements Op {
     @Override
     public INDArray forward(INDArray... in) {
         input = in[0];
-        String name = kind == Kind.MAX ? "maxpool2d" : "avgpool2d";
+        String name = kind == Kind.MAX ? "maxpool2d" : kind == Kind.AVG ? "avgpool2d" : "pnormpool2d";
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(input).addIntegerArguments(args);
         if (kernel == null || !MaxPoolKernel.supports(input)) {
             argmax = null;
@@ -93,9 +106,12 @@ public final class Pool2d implements Op {
             }
             return new INDArray[] {gradIn};
         }
-        String name = kind == Kind.MAX ? "maxpool2d_bp" : "avgpool2d_bp";
+        String name = kind == Kind.MAX ? "maxpool2d_bp" : kind == Kind.AVG ? "avgpool2d_bp" : "pnormpool2d_bp";
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name)
                 .addInputs(input, gradOut).addIntegerArguments(args);
+        if (kind == Kind.PNORM) {
+            b.addFloatingPointArguments(eps);
+        }
         return new INDArray[] {Ops.runInto(b, Memory.allocate(input.dataType(), input.shape()))};
     }
 
@@ -108,6 +124,6 @@ public final class Pool2d implements Op {
 
     @Override
     public String describe() {
-        return (kind == Kind.MAX ? "maxpool " : "avgpool ") + args[0] + "x" + args[1] + "/" + args[2];
+        return kind.name().toLowerCase() + "pool " + args[0] + "x" + args[1] + "/" + args[2];
     }
 }
