@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg19",
-            description = "vgg19 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J " +
+            description = "vgg19, vgg16 or resnet50 from the DeepLearning4J zoo, or the path of a DL4J " +
                 "ComputationGraph/MultiLayerNetwork zip written by ModelSerializer. Default: ${DEFAULT-VALUE}.")
     String model;
 

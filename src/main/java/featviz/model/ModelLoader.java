@@ -55,7 +55,7 @@ public final class ModelLoader {
         if (weights == Weights.RANDOM) {
             ComputationGraphConfiguration conf = zoo.architecture();
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), new RandomWeights(seed), pre,
-                    zoo.inputShape(), zoo.randomGraphAliases(), "random");
+                    zoo.inputShape(), Map.of(), "random");
         }
         return pretrained(zoo, store.fetch(zoo.imagenetWeights()), pre);
     }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -29,7 +30,8 @@ import org.nd4j.linalg.activations.Activation;
  *       {@code flatten_1} (channels-last flatten), {@code fc1000} (softmax). BatchNorm eps 1e-3.</li>
  * </ul>
  *
- * Vertices are added in the order of the Keras model's layer list, as DL4J's import added them.
+ * Vertices are added in the order of the Keras model's layer list, as DL4J's import added them. DL4J's own
+ * init (if a caller initialises a graph from these) is ReLU-scaled: its default blows ResNet50 up.
  */
 public final class ZooArchitectures {
     private ZooArchitectures() {
@@ -55,7 +57,7 @@ public final class ZooArchitectures {
             throw new IllegalArgumentException("VGG" + depth);
         }
         int[] widths = {64, 128, 256, 512, 512};
-        var g = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("input_1");
+        var g = new NeuralNetConfiguration.Builder().weightInit(WeightInit.RELU).graphBuilder().addInputs("input_1");
         String previous = "input_1";
         long channels = 3;
         int spatial = inputSize;
@@ -88,7 +90,7 @@ public final class ZooArchitectures {
 
     private static final class ResNetBuilder {
         private final ComputationGraphConfiguration.GraphBuilder g =
-                new NeuralNetConfiguration.Builder().graphBuilder().addInputs("input_1");
+                new NeuralNetConfiguration.Builder().weightInit(WeightInit.RELU).graphBuilder().addInputs("input_1");
         private final int d;
         private int activations;
         private int adds;
@@ -130,7 +132,7 @@ public final class ZooArchitectures {
 
         private String bn(String name, String in, long n) {
             g.addLayer(name, new BatchNormalization.Builder().nIn(n).nOut(n).eps(1e-3).decay(0.99).lockGammaBeta(false)
-                    .build(), in);
+                    .useLogStd(false).build(), in); // the file's parameters: gamma, beta, mean, var
             return name;
         }
 

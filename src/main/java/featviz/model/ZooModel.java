@@ -4,24 +4,20 @@ import featviz.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.zoo.model.ResNet50;
-import org.deeplearning4j.zoo.model.VGG19;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * One entry of the zoo catalogue ({@code models/<name>.json} in the repository): the architecture, its
- * input and preprocessing, the pretrained weight file and the Keras names of the random graph's vertices.
+ * input and preprocessing, and the pretrained weight file, whose architecture {@link #architecture()} is.
  */
 public record ZooModel(String name, String title, int[] inputShape, Preprocessing preprocessing, String defaultLayer,
-                       WeightStore.WeightFile imagenetWeights, Map<String, String> randomGraphAliases) {
+                       WeightStore.WeightFile imagenetWeights) {
 
-    public static final List<String> NAMES = List.of("vgg19", "resnet50");
+    public static final List<String> NAMES = List.of("vgg19", "vgg16", "resnet50");
 
     /** The catalogue entry for a zoo name, or null if the name is not one. */
     public static ZooModel find(String name) {
@@ -39,22 +35,22 @@ public record ZooModel(String name, String title, int[] inputShape, Preprocessin
                 shape[i] = json.get("inputShape").get(i).asInt();
             }
             JsonNode w = json.get("weights").get("imagenet");
-            Map<String, String> aliases = new LinkedHashMap<>();
-            json.get("randomGraphAliases").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
             return new ZooModel(key, json.get("title").asText(), shape,
                     Preprocessing.parse(json.get("preprocessing").asText()), json.get("defaultLayer").asText(),
-                    new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()), aliases);
+                    new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The zoo's architecture with 1000 ImageNet classes; building the configuration allocates no weights. */
+    /**
+     * The pretrained file's architecture (names, geometry; 1000 ImageNet classes, 224x224 input), for random
+     * weights: the same network whatever the weights. Building the configuration allocates no weights.
+     */
     public ComputationGraphConfiguration architecture() {
-        return switch (name) {
-            case "vgg19" -> VGG19.builder().numClasses(1000).inputShape(inputShape).build().conf();
-            case "resnet50" -> ResNet50.builder().numClasses(1000).inputShape(inputShape).build().graphBuilder().build();
-            default -> throw new UsageException("no zoo architecture for " + name);
-        };
+        if (!NAMES.contains(name)) {
+            throw new UsageException("no zoo architecture for " + name);
+        }
+        return ZooArchitectures.of(name);
     }
 }

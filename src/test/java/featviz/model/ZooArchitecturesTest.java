@@ -43,7 +43,7 @@ class ZooArchitecturesTest {
                     + List.of(s.getStride()[0], s.getStride()[1]) + " " + s.getConvolutionMode();
         }
         if (v.layer() instanceof BatchNormalization b) {
-            return "eps " + b.getEps() + " n " + b.getNOut() + " lockGammaBeta " + b.isLockGammaBeta();
+            return "eps " + b.getEps() + " n " + b.getNOut() + " lockGammaBeta " + b.isLockGammaBeta() + " logStd " + b.isUseLogStd();
         }
         if (v.layer() instanceof DenseLayer d) {
             return d.getNIn() + "->" + d.getNOut() + " " + d.getActivationFn() + " bias " + d.hasBias();
