@@ -46,4 +46,14 @@ class LayersCommandTest {
         assertTrue(r.out().matches("(?s).*activation_49\\s+ActivationLayer\\s+2048x2x2\\s+2048\\s+yes.*"), r.out());
         assertTrue(r.out().matches("(?s).*avg_pool\\s+SubsamplingLayer\\s+\\(not at this size\\)\\s+0\\s+no.*"), r.out());
     }
+
+    @Test
+    void listsTheResnet50V3FixtureWhoseFlattenIsAKerasImportClass() {
+        // flatten_1 names org.deeplearning4j.nn.modelimport.keras.preprocessors.TensorFlowCnnToFeedForwardPreProcessor
+        Cli r = Cli.run("layers", "--model", "src/test/resources/featviz/legacy/resnet50_v3_small.zip");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*max_pooling2d_1\\s+SubsamplingLayer\\s+4x55x55\\s+4\\s+yes.*"), r.out());
+        assertTrue(r.out().matches("(?s).*flatten_1\\s+PreprocessorVertex\\s+128\\s+128\\s+yes.*"), r.out());
+        assertTrue(r.out().contains("175 layers"), r.out());
+    }
 }
