@@ -121,7 +121,7 @@ public final class GraphSpec {
                     lv.setPreProcessor(l.getPreProcessorForInputType(in.get(0)));
                 }
                 InputType afterPre = lv.getPreProcessor() == null ? in.get(0) : lv.getPreProcessor().getOutputType(in.get(0));
-                if (!fits(l, afterPre)) {
+                if (!fits(l, afterPre) || windowExceedsInput(l, afterPre)) {
                     return null;
                 }
                 l.setNIn(afterPre, false);
@@ -130,6 +130,37 @@ public final class GraphSpec {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A window larger than its padded input outside Same mode: DL4J's type inference still says 1x1 (the
+     * integer division rounds the negative span to 0), as for ResNet50's 7x7 avg_pool on a 2x2 map at 64 px.
+     */
+    private static boolean windowExceedsInput(Layer layer, InputType in) {
+        int[] k;
+        int[] pad;
+        int[] dilation;
+        org.deeplearning4j.nn.conf.ConvolutionMode mode;
+        if (layer.getClass() == org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class) {
+            var c = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer;
+            k = c.getKernelSize();
+            pad = c.getPadding();
+            dilation = c.getDilation();
+            mode = c.getConvolutionMode();
+        } else if (layer.getClass() == org.deeplearning4j.nn.conf.layers.SubsamplingLayer.class) {
+            var s = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer;
+            k = s.getKernelSize();
+            pad = s.getPadding();
+            dilation = s.getDilation();
+            mode = s.getConvolutionMode();
+        } else {
+            return false;
+        }
+        if (!(in instanceof InputType.InputTypeConvolutional c) || mode == org.deeplearning4j.nn.conf.ConvolutionMode.Same) {
+            return false;
+        }
+        return c.getHeight() + 2L * pad[0] < (long) (k[0] - 1) * dilation[0] + 1
+                || c.getWidth() + 2L * pad[1] < (long) (k[1] - 1) * dilation[1] + 1;
     }
 
     /** DL4J happily computes 0x0 outputs for windows larger than their input; those do not exist. */

@@ -95,7 +95,7 @@ public final class ModelLoader {
         if (weights.kind() == Weights.RANDOM) {
             ComputationGraphConfiguration conf = zoo.imagenet() ? zoo.architecture() : embeddedConfiguration(zoo);
             return new VisionModel(zoo.name(), type -> GraphSpec.of(conf, type), new RandomWeights(seed), pre,
-                    zoo.inputShape(), zoo.randomGraphAliases(), "random").withDefaults(zoo);
+                    zoo.inputShape(), Map.of(), "random").withDefaults(zoo);
         }
         if (weights.file() != null) {
             return localCopy(zoo, weights.file(), pre);

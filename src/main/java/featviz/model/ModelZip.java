@@ -33,10 +33,10 @@ final class ModelZip {
     private ModelZip() {
     }
 
-    /** The network configuration as JSON. */
+    /** The network configuration as JSON, naming preprocessor classes featviz has ({@link KerasPreprocessors}). */
     static String configurationJson(Path path) throws IOException {
         try (ZipFile zip = new ZipFile(path.toFile()); InputStream in = entry(zip, CONFIGURATION)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return KerasPreprocessors.toRuntimeClasses(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

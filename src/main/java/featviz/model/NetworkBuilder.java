@@ -17,6 +17,7 @@ import featviz.model.op.L2Normalize;
 import featviz.model.op.LocalResponseNorm;
 import featviz.model.op.LowerBound;
 import featviz.model.op.Op;
+import featviz.model.op.Permute;
 import featviz.model.op.Pool2d;
 import featviz.model.op.Relu;
 import featviz.model.op.Reshape;
@@ -69,6 +70,8 @@ import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.preprocessors.PermutePreprocessor;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationRReLU;
@@ -403,6 +406,17 @@ public final class NetworkBuilder {
     }
 
     private static Op preprocessorOp(GraphSpec.Vertex v, InputPreProcessor pre) {
+        if (pre instanceof ChannelsLastFlatten c) { // a CnnToFeedForwardPreProcessor whose order is (H, W, C)
+            requireNchw(v, c.getFormat());
+            return new Chain(List.of(new Permute(0, 2, 3, 1), Reshape.flatten()));
+        }
+        if (pre instanceof ReshapePreprocessor r) { // Keras Reshape: DL4J's activations reshaped in C order
+            long[] target = r.getTargetShape();
+            return new Reshape(r.isHasMiniBatchDimension() ? java.util.Arrays.copyOfRange(target, 1, target.length) : target);
+        }
+        if (pre instanceof PermutePreprocessor p) { // Keras Permute: 1-based axes after the batch axis
+            return new Permute(p.getPermutationIndices());
+        }
         if (pre instanceof CnnToFeedForwardPreProcessor c) {
             requireNchw(v, c.getFormat());
             return Reshape.flatten();

@@ -4,25 +4,20 @@ import featviz.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.zoo.model.ResNet50;
-import org.deeplearning4j.zoo.model.VGG19;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * One entry of the zoo catalogue ({@code models/<name>.json} in the repository): the architecture, its
- * input and preprocessing, the pretrained weight file and the Keras names of the random graph's vertices.
+ * input and preprocessing, and the pretrained weight file, whose architecture {@link #architecture()} is.
  */
 public record ZooModel(String name, String title, int[] inputShape, Preprocessing preprocessing, String defaultLayer,
-                       WeightStore.WeightFile imagenetWeights, Embedded embedded, int renderSize,
-                       Map<String, String> randomGraphAliases) {
+                       WeightStore.WeightFile imagenetWeights, Embedded embedded, int renderSize) {
 
-    public static final List<String> NAMES = List.of("vgg19", "resnet50");
+    public static final List<String> NAMES = List.of("vgg19", "vgg16", "resnet50");
 
     /**
      * Trained weights shipped inside featviz (a model zip among the jar's resources), for a model that needs
@@ -63,26 +58,24 @@ public record ZooModel(String name, String title, int[] inputShape, Preprocessin
             }
             JsonNode w = json.get("weights").get("imagenet");
             JsonNode e = json.get("weights").get("embedded");
-            Map<String, String> aliases = new LinkedHashMap<>();
-            if (json.has("randomGraphAliases")) {
-                json.get("randomGraphAliases").fields().forEachRemaining(a -> aliases.put(a.getKey(), a.getValue().asText()));
-            }
             return new ZooModel(key, json.get("title").asText(), shape,
                     Preprocessing.parse(json.get("preprocessing").asText()), json.get("defaultLayer").asText(),
                     w == null ? null : new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()),
                     e == null ? null : new Embedded(e.get("resource").asText(), e.get("adler32").asLong()),
-                    json.has("renderSize") ? json.get("renderSize").asInt() : shape[1], aliases);
+                    json.has("renderSize") ? json.get("renderSize").asInt() : shape[1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The zoo's architecture with 1000 ImageNet classes; building the configuration allocates no weights. */
+    /**
+     * The pretrained file's architecture (names, geometry; 1000 ImageNet classes, 224x224 input), for random
+     * weights: the same network whatever the weights. Building the configuration allocates no weights.
+     */
     public ComputationGraphConfiguration architecture() {
-        return switch (name) {
-            case "vgg19" -> VGG19.builder().numClasses(1000).inputShape(inputShape).build().conf();
-            case "resnet50" -> ResNet50.builder().numClasses(1000).inputShape(inputShape).build().graphBuilder().build();
-            default -> throw new UsageException("no zoo architecture for " + name);
-        };
+        if (!NAMES.contains(name)) {
+            throw new UsageException("no zoo architecture for " + name);
+        }
+        return ZooArchitectures.of(name);
     }
 }
