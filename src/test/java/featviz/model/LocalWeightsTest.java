@@ -87,4 +87,20 @@ class LocalWeightsTest {
                 .load("resnet50", ModelLoader.parseWeights(zip.toString()), null, 0));
         assertTrue(e.getMessage().contains(zip.toString()), e.getMessage());
     }
+
+    @Test
+    void aFileInTheRealVgg19FormatServesAsVgg19WithItsKerasNames() throws Exception {
+        // The legacy fixture: written by DL4J 0.8.0 as the zoo's 2017 VGG19 file (pre-1.0.0-beta JSON, old
+        // headers), a copy of it under another name stands in for the 574 MB download.
+        Path fixture = Path.of(getClass().getResource("/featviz/legacy/vgg19_small.zip").toURI());
+        Path copy = Files.copy(fixture, dir.resolve("vgg19_dl4j_inference.zip"));
+        List<String> warnings = new ArrayList<>();
+        VisionModel model = new ModelLoader(null, warnings::add).load("vgg19", ModelLoader.parseWeights(copy.toString()), null, 0);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("block5_conv4", model.resolve("block5_conv4"));
+        assertEquals(List.of("block1_conv1", "block1_conv2", "block1_pool"),
+                model.layers(64, 64).stream().limit(3).map(LayerInfo::name).toList());
+        assertEquals(Preprocessing.CAFFE, model.preprocessing());
+        assertEquals("sea_cucumber", model.labels().names().get(329));
+    }
 }
