@@ -36,7 +36,7 @@ train() {
 start=$(date +%s)
 train --arch a --seed 1 --epochs 3 --batch 128 --lr 0.003 --output "$out_a" >"$logs/a.log" 2>&1 &
 pid_a=$!
-train --arch b --seed 2 --epochs 3 --batch 128 --lr 0.003 --output "$out_b" >"$logs/b.log" 2>&1 &
+train --arch b --seed 2 --epochs 2 --batch 128 --lr 0.003 --output "$out_b" >"$logs/b.log" 2>&1 &
 pid_b=$!
 status=0
 wait $pid_a || status=$?

@@ -126,6 +126,10 @@ public final class FashionMnistTrainer {
                 net.fit(new INDArray[] {x}, new INDArray[] {y});
                 lossSum += net.score();
                 done++;
+                if (opt.measure() == 0 && done % 100 == 0) {
+                    System.out.printf(Locale.ROOT, "  batch %d: loss %.4f, %.0f s (cpu %.0f s)%n", done, net.score(),
+                            (System.nanoTime() - start) / 1e9, (cpuNanos() - cpuStart) / 1e9);
+                }
                 if (opt.measure() > 0) {
                     System.out.printf(Locale.ROOT, "batch %d: %.0f ms, cpu %.0f ms, loss %.4f%n", done,
                             (System.nanoTime() - t) / 1e6, (cpuNanos() - c) / 1e6, net.score());
