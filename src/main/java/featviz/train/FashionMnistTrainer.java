@@ -176,6 +176,11 @@ public final class FashionMnistTrainer {
         Path tmp = Files.createTempFile(dir, output.getFileName().toString(), ".tmp");
         try {
             ModelSerializer.writeModel(net, tmp.toFile(), false);
+            try { // createTempFile makes it private (0600): a model file is for everyone to read
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
