@@ -44,7 +44,9 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * BatchNorm into the convolution before it). Input: NCHW, 1 channel, pixel / 255 (featviz's {@code unit}).
  *
  * <p>Usage: {@code FashionMnistTrainer --arch a|b --seed N --epochs N --batch N --lr X --output FILE
- * [--augment] [--helpers onednn|dl4j] [--measure N]}. {@code --measure N} times N training batches and stops.
+ * [--augment] [--helpers onednn|dl4j] [--measure N] [--limit N]}. {@code --measure N} times N training batches and
+ * stops; {@code --limit N} trains on the first N images only (smoke runs); {@code --augment} adds random 2-pixel
+ * shifts and left-right flips (off for the shipped models).
  */
 public final class FashionMnistTrainer {
     private static final int CLASSES = 10;
