@@ -17,7 +17,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 public record ZooModel(String name, String title, int[] inputShape, Preprocessing preprocessing, String defaultLayer,
                        WeightStore.WeightFile imagenetWeights, Embedded embedded, int renderSize) {
 
-    public static final List<String> NAMES = List.of("vgg19", "vgg16", "resnet50");
+    public static final List<String> NAMES = List.of("vgg19", "vgg16", "resnet50", "fashion-mnist");
 
     /**
      * Trained weights shipped inside featviz (a model zip among the jar's resources), for a model that needs
@@ -56,12 +56,12 @@ public record ZooModel(String name, String title, int[] inputShape, Preprocessin
             for (int i = 0; i < 3; i++) {
                 shape[i] = json.get("inputShape").get(i).asInt();
             }
-            JsonNode w = json.get("weights").get("imagenet");
-            JsonNode e = json.get("weights").get("embedded");
+            JsonNode w = json.has("weights") ? json.get("weights").get("imagenet") : null;
+            // A model trained by the project names its zip in this folder ("file"), which the jar carries.
             return new ZooModel(key, json.get("title").asText(), shape,
                     Preprocessing.parse(json.get("preprocessing").asText()), json.get("defaultLayer").asText(),
                     w == null ? null : new WeightStore.WeightFile(key, w.get("path").asText(), w.get("adler32").asLong()),
-                    e == null ? null : new Embedded(e.get("resource").asText(), e.get("adler32").asLong()),
+                    json.has("file") ? new Embedded(json.get("file").asText(), json.get("adler32").asLong()) : null,
                     json.has("renderSize") ? json.get("renderSize").asInt() : shape[1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
