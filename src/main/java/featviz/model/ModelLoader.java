@@ -37,14 +37,6 @@ public final class ModelLoader {
     public record WeightsChoice(Weights kind, Path file) {
         public static final WeightsChoice PRETRAINED = new WeightsChoice(Weights.IMAGENET, null);
         public static final WeightsChoice RANDOM = new WeightsChoice(Weights.RANDOM, null);
-
-        static WeightsChoice of(Weights kind) {
-            return kind == null ? null : kind == Weights.RANDOM ? RANDOM : PRETRAINED;
-        }
-    }
-
-    public VisionModel load(String model, Weights weights, Preprocessing preprocessing, long seed) {
-        return load(model, WeightsChoice.of(weights), preprocessing, seed);
     }
 
     /**

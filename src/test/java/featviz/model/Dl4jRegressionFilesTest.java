@@ -25,7 +25,7 @@ class Dl4jRegressionFilesTest {
     static final Path BETA6 = DIR.resolve("SyntheticCNN_100b6.bin");
 
     static VisionModel load(Path file) {
-        return new ModelLoader(null).load(file.toString(), (ModelLoader.WeightsChoice) null, null, 0);
+        return new ModelLoader(null).load(file.toString(), null, null, 0);
     }
 
     static INDArray read(String file) throws Exception {

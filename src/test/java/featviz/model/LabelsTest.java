@@ -53,7 +53,7 @@ class LabelsTest {
 
     @Test
     void aLoadedZooModelHasThemOnItsOutputLayer() {
-        VisionModel vgg = new ModelLoader(null).load("vgg19", ModelLoader.Weights.RANDOM, null, 0);
+        VisionModel vgg = new ModelLoader(null).load("vgg19", ModelLoader.WeightsChoice.RANDOM, null, 0);
         assertEquals(1000, vgg.labels().size());
         assertEquals("predictions", vgg.displayName(vgg.outputLayer(224, 224)));
     }

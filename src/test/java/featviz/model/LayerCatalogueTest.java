@@ -304,7 +304,7 @@ class LayerCatalogueTest {
         ComputationGraph graph = graph(c);
         java.nio.file.Path zip = dir.resolve("model.zip");
         org.deeplearning4j.util.ModelSerializer.writeModel(graph, zip.toFile(), false);
-        VisionModel model = new ModelLoader(null).load(zip.toString(), (ModelLoader.WeightsChoice) null, null, 0);
+        VisionModel model = new ModelLoader(null).load(zip.toString(), null, null, 0);
         INDArray x = GradientCheck.uniform(DataType.DOUBLE, 7, 2, 3, SIZE, SIZE).subi(0.5).muli(4);
         Network net = model.network(List.of("t"), DataType.DOUBLE, SIZE, SIZE).network();
         double err = relativeDifference(dl4jOutput(graph, x), net.forward(x, List.of("t")).get("t"));

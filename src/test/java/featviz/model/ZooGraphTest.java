@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class ZooGraphTest {
 
     static VisionModel randomZoo(String name) {
-        return new ModelLoader(null).load(name, ModelLoader.Weights.RANDOM, null, 1);
+        return new ModelLoader(null).load(name, ModelLoader.WeightsChoice.RANDOM, null, 1);
     }
 
     @Test
