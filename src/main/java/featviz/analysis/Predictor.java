@@ -56,10 +56,18 @@ public final class Predictor {
         spec.vertices().forEach(v -> read.addAll(v.inputs()));
         List<GraphSpec.Vertex> ends = spec.vertices().stream()
                 .filter(v -> !read.contains(v.name()) && !v.name().equals(spec.inputName())).toList();
-        for (int i = ends.size() - 1; i >= 0; i--) {
-            if (ends.get(i).outputType() instanceof InputType.InputTypeFeedForward) {
-                return ends.get(i);
+        // A graph may end in several vectors (a classifier and a pooled feature, say): an output layer or a
+        // softmax is the classifier; otherwise the last vector output in network order.
+        List<GraphSpec.Vertex> vectors = ends.stream()
+                .filter(v -> v.outputType() instanceof InputType.InputTypeFeedForward).toList();
+        for (GraphSpec.Vertex v : vectors) {
+            if (v.layer() instanceof org.deeplearning4j.nn.conf.layers.OutputLayer
+                    || v.layer() instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax) {
+                return v;
             }
+        }
+        if (!vectors.isEmpty()) {
+            return vectors.get(vectors.size() - 1);
         }
         throw new UsageException(modelName + " has no classifier output (no final layer outputs a vector of class "
                 + "scores); predict needs one");
