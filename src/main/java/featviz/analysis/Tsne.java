@@ -49,6 +49,9 @@ public final class Tsne {
 
     /** @throws UsageException when there are too few points for this perplexity */
     public void check(int n) {
+        if (n < 4) {
+            throw new UsageException("t-SNE needs at least 4 points, not " + n + ": add images, or use --no-tsne");
+        }
         if (n - 1 < 3 * perplexity) {
             throw new UsageException(String.format(Locale.ROOT, "perplexity %s is too large for %d points: t-SNE "
                     + "needs at least 3 x perplexity + 1 = %d; use --perplexity %s or less, or more images",

@@ -202,30 +202,16 @@ class AnalysisKnownAnswerTest {
 
     @Test
     void examplesNeedSpatialPositions() {
-        MultiLayerNetwork dense = denseNet();
+        MultiLayerNetwork dense = KnownAnswerNets.colourClassifier();
         LayerActivations acts = new LayerActivations(KnownAnswerNets.model(dense, "dense-net"), "scores", 4);
         assertEquals(false, acts.spatial());
         UsageException e = assertThrows(UsageException.class, () -> new DatasetExamples(acts, List.of(0L), 2));
         assertTrue(e.getMessage().contains("scores outputs 2 units"), e.getMessage());
     }
 
-    /** A 1x1 colour convolution then a dense softmax layer "scores" of 2 classes. */
-    static MultiLayerNetwork denseNet() {
-        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
-                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).name("colour").nIn(3).nOut(3)
-                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().name("scores").nOut(2)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
-                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(4, 4, 3))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
-    }
-
     @Test
     void predictorGivesDl4jsSoftmaxWithLabelsAndIndexes() {
-        MultiLayerNetwork net = denseNet();
+        MultiLayerNetwork net = KnownAnswerNets.colourClassifier();
         var model = new featviz.model.VisionModel("dense-net", type -> featviz.model.GraphSpec.of(net.getLayerWiseConfigurations(), type),
                 new featviz.model.LoadedWeights(net, "dense-net"), featviz.model.Preprocessing.UNIT, new int[] {3, 4, 4},
                 Map.of(), "dense-net");
