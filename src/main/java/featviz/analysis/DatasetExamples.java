@@ -52,6 +52,7 @@ public final class DatasetExamples {
             INDArray plane = maps.get(NDArrayIndex.all(), NDArrayIndex.point(channels[ci]), NDArrayIndex.all(),
                     NDArrayIndex.all()).reshape(maps.size(0), h * w).castTo(DataType.DOUBLE);
             double[][] values = plane.toDoubleMatrix();
+            featviz.model.op.Memory.release(plane);
             for (int n = 0; n < values.length; n++) {
                 int arg = 0;
                 for (int p = 1; p < values[n].length; p++) {

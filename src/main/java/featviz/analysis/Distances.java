@@ -90,16 +90,28 @@ public final class Distances {
             l2 += d.sumNumber().doubleValue();
             long cells = (end - start) * b.size(0) - (same ? end - start : 0);
             cosine += cells - (similarity.sumNumber().doubleValue() - (same ? end - start : 0));
+            // Native memory is freed when Java collects the arrays, which a small heap does rarely: freed
+            // here, the blocks of 10,000 vectors stay within a few block-sized arrays.
+            release(block, blockNormSq, d2, d, similarity);
         }
+        release(bNormSq, bUnit);
         return new double[] {l2, cosine};
     }
 
     /** Rows scaled to unit length; zero rows stay zero. */
     private static INDArray unit(INDArray x) {
-        INDArray norms = Transforms.sqrt(x.mul(x).sum(1), false).reshape(x.size(0), 1);
+        INDArray squares = x.mul(x);
+        INDArray norms = Transforms.sqrt(squares.sum(1), false).reshape(x.size(0), 1);
         INDArray safe = Transforms.max(norms, 1e-300, false);
         INDArray u = x.divColumnVector(safe);
+        release(squares, norms, safe);
         return u;
+    }
+
+    private static void release(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            featviz.model.op.Memory.release(a);
+        }
     }
 
     /** Euclidean distance of two vectors, for tests and single comparisons. */

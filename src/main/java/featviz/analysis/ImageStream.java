@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * pixels and activations at a time.
  */
 public final class ImageStream {
-    /** Receives the images of one batch that could be read, and their files in the same order. */
+    /** Receives the images of one batch that could be read, and their files in the same order; the array is freed after. */
     @FunctionalInterface
     public interface BatchConsumer {
         void accept(List<Path> files, INDArray images);
@@ -35,7 +35,10 @@ public final class ImageStream {
                 images.add(image);
             }
             if (images.size() == batch || (i == files.size() - 1 && !images.isEmpty())) {
-                consumer.accept(List.copyOf(names), Nd4j.concat(0, images.toArray(INDArray[]::new)));
+                INDArray joined = Nd4j.concat(0, images.toArray(INDArray[]::new));
+                images.forEach(featviz.model.op.Memory::release);
+                consumer.accept(List.copyOf(names), joined);
+                featviz.model.op.Memory.release(joined);
                 names.clear();
                 images.clear();
             }

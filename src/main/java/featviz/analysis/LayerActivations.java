@@ -61,7 +61,13 @@ public final class LayerActivations {
     public INDArray means(INDArray images) {
         INDArray act = forward(images);
         try {
-            return act.rank() == 4 ? act.mean(2, 3).castTo(DataType.DOUBLE) : act.castTo(DataType.DOUBLE);
+            INDArray mean = act.rank() == 4 ? act.mean(2, 3) : act;
+            INDArray result = mean.castTo(DataType.DOUBLE);
+            if (result == mean || mean == act) {
+                return result == act ? act.dup() : result; // never the network's own array, which clear() frees
+            }
+            featviz.model.op.Memory.release(mean);
+            return result;
         } finally {
             network.clear();
         }
