@@ -65,7 +65,8 @@ public final class EmbedCommand implements Callable<Integer> {
     String layer;
 
     @Option(names = "--probe", paramLabel = "IMAGE", arity = "1..*",
-            description = "Pictures to place among the groups (a rendered channel, say); must be readable.")
+            description = "Pictures to place among the groups (a rendered channel, say); must be readable. It takes " +
+                "every name after it: put it after the DIRs, or repeat it (--probe a.png --probe b.png).")
     List<Path> probes = new ArrayList<>();
 
     @Option(names = "--size", paramLabel = "PX",
