@@ -43,6 +43,19 @@ public final class Plots {
         style(chart);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setLegendVisible(images.size() > 1);
+        // XChart ticks equally spaced data at every k-th point whatever the spacing hint, and k = 6 for 256
+        // channels gives numbers that run together: only multiples of a power of two near channels / 16 are
+        // labelled (every 48th of 256, for instance).
+        int channels = means.length == 0 ? 1 : means[0].length;
+        int every = Integer.highestOneBit(Math.max(1, channels / 16));
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> Math.rint(v) % every == 0 ? Long.toString(Math.round(v)) : "");
+        double top = 0;
+        for (double[] row : means) {
+            for (double v : row) {
+                top = Math.max(top, Math.abs(v));
+            }
+        }
+        java.util.Map<Integer, Double> labels = new java.util.TreeMap<>(); // a channel is numbered once, at its highest
         for (int i = 0; i < images.size(); i++) {
             double[] y = means[i];
             double[] x = IntStream.range(0, y.length).asDoubleStream().toArray();
@@ -51,10 +64,12 @@ public final class Plots {
             s.setLineColor(PALETTE[i % PALETTE.length]);
             s.setLineStyle(new BasicStroke(1.2f));
             for (int c : ActivationProfile.top(y, labelled)) {
-                org.knowm.xchart.AnnotationText label = new org.knowm.xchart.AnnotationText(
-                        Integer.toString(c), c, y[c], false);
-                chart.addAnnotation(label);
+                labels.merge(c, y[c], Math::max);
             }
+        }
+        for (java.util.Map.Entry<Integer, Double> l : labels.entrySet()) {
+            chart.addAnnotation(new org.knowm.xchart.AnnotationText(Integer.toString(l.getKey()), l.getKey(),
+                    l.getValue() + 0.03 * top, false));
         }
         chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         return chart;
