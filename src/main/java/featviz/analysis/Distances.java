@@ -69,18 +69,21 @@ public final class Distances {
 
     /** Sums of L2 and cosine distances over all pairs (row of a, row of b), leaving out i == j when same. */
     private static double[] sums(INDArray a, INDArray b, boolean same) {
-        INDArray bNormSq = b.mul(b).sum(1).reshape(1, b.size(0));
+        INDArray bSquares = b.mul(b);
+        INDArray bNormSq = bSquares.sum(1).reshape(1, b.size(0));
         INDArray bUnit = unit(b);
         double l2 = 0;
         double cosine = 0;
         for (long start = 0; start < a.size(0); start += BLOCK) {
             long end = Math.min(a.size(0), start + BLOCK);
             INDArray block = a.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-            INDArray blockNormSq = block.mul(block).sum(1).reshape(end - start, 1);
+            INDArray blockSquares = block.mul(block);
+            INDArray blockNormSq = blockSquares.sum(1).reshape(end - start, 1);
             // |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, clipped at 0 against rounding
             INDArray d2 = block.mmul(b.transpose()).muli(-2).addiColumnVector(blockNormSq).addiRowVector(bNormSq);
             INDArray d = Transforms.sqrt(Transforms.max(d2, 0.0, false), false);
-            INDArray similarity = unit(block).mmul(bUnit.transpose());
+            INDArray blockUnit = unit(block);
+            INDArray similarity = blockUnit.mmul(bUnit.transpose());
             if (same) {
                 for (long i = start; i < end; i++) {
                     d.putScalar(i - start, i, 0.0);
@@ -92,9 +95,9 @@ public final class Distances {
             cosine += cells - (similarity.sumNumber().doubleValue() - (same ? end - start : 0));
             // Native memory is freed when Java collects the arrays, which a small heap does rarely: freed
             // here, the blocks of 10,000 vectors stay within a few block-sized arrays.
-            release(block, blockNormSq, d2, d, similarity);
+            release(blockSquares, blockNormSq, d2, blockUnit, similarity); // d is d2, computed in place
         }
-        release(bNormSq, bUnit);
+        release(bSquares, bNormSq, bUnit);
         return new double[] {l2, cosine};
     }
 
@@ -104,7 +107,7 @@ public final class Distances {
         INDArray norms = Transforms.sqrt(squares.sum(1), false).reshape(x.size(0), 1);
         INDArray safe = Transforms.max(norms, 1e-300, false);
         INDArray u = x.divColumnVector(safe);
-        release(squares, norms, safe);
+        release(squares, norms); // safe is norms, clipped in place
         return u;
     }
 
