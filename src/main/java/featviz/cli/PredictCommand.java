@@ -115,6 +115,14 @@ public final class PredictCommand implements Callable<Integer> {
                 rows.add(row);
             }
         }
+        // Models were run one after another (one in memory at a time); shown per image, to compare them.
+        List<Map<String, Object>> byImage = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            for (int m = 0; m < names.size(); m++) {
+                byImage.add(rows.get(m * images.size() + i));
+            }
+        }
+        rows = byImage;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(rows));
