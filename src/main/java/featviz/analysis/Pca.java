@@ -2,12 +2,11 @@ package featviz.analysis;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dimensionalityreduction.PCA;
 import org.nd4j.linalg.eigen.Eigen;
 
 /**
- * Principal component projection with ND4J: the covariance matrix ({@link PCA#covarianceMatrix}) and its
- * eigenvectors (LAPACK's syev through {@link Eigen}), which works with fewer points than dimensions too. Each component's sign is fixed so that its largest loading
+ * Principal component projection with ND4J: the covariance matrix (one matrix product) and its eigenvectors
+ * (LAPACK's syev through {@link Eigen}), which works with fewer points than dimensions too. Each component's sign is fixed so that its largest loading
  * is positive: the same data always gives the same picture, not a mirror image of it.
  */
 public final class Pca {
@@ -21,9 +20,15 @@ public final class Pca {
         int k = (int) Math.min(dims, d);
         INDArray mean = data.mean(0);
         data.subiRowVector(mean);
-        // ND4J's PCA.principalComponents inverts an identity matrix on the way and fails on the singular
-        // covariance of fewer points than dimensions; its symmetric eigensolver (LAPACK syev) does not.
-        INDArray vectors = PCA.covarianceMatrix(data)[0].dup('f');
+        // The covariance as one product of column-major operands: ND4J's PCA.covarianceMatrix adds one outer
+        // product per row (10,000 of them for 10,000 images, each leaving a temporary to the garbage collector:
+        // minutes and gigabytes), and PCA.principalComponents inverts an identity matrix on the way, failing on
+        // the singular covariance of fewer points than dimensions. The symmetric eigensolver (LAPACK syev) does not.
+        INDArray columns = data.dup('f');
+        INDArray rowsT = data.transpose().dup('f');
+        INDArray vectors = rowsT.mmul(columns).divi(data.size(0));
+        featviz.model.op.Memory.release(columns);
+        featviz.model.op.Memory.release(rowsT);
         double[] values = Eigen.symmetricGeneralizedEigenvalues(vectors, true).toDoubleVector(); // vectors: columns
         Integer[] order = new Integer[values.length];
         for (int i = 0; i < order.length; i++) {
