@@ -121,6 +121,22 @@ public final class KnownAnswerNets {
         return net;
     }
 
+    /**
+     * A classifier: a 1x1 convolution "colour" (ReLU) on 4x4 images, then a softmax output layer "scores" of 2
+     * classes, seeded weights. Its probabilities are DL4J's {@code output}; the layer "scores" has no positions.
+     */
+    public static MultiLayerNetwork colourClassifier() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nIn(3).nOut(3).activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().name("scores").nOut(2)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(4, 4, 3))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
     public static VisionModel model(MultiLayerNetwork net, String name) {
         return model(net, name, 3, 32);
     }

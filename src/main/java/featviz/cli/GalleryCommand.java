@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  featviz gallery shard-1 shard-2 shard-3 --output gallery",
             "  featviz gallery runs/vgg19 --output www --thumb 96 --columns 16 --json",
+            "  featviz gallery renders --examples examples --output gallery     (see featviz examples)",
             "",
             "Options:"})
 public final class GalleryCommand implements Callable<Integer> {
@@ -55,6 +56,12 @@ public final class GalleryCommand implements Callable<Integer> {
             description = "Title of index.html. Default: ${DEFAULT-VALUE}.")
     String title;
 
+    @Option(names = "--examples", paramLabel = "DIR", arity = "1..*",
+            description = "Directories that featviz examples wrote: each channel's strongest dataset images are shown " +
+                "beside its render, on the page and on the contact sheet (whose cells become twice as wide), as " +
+                "OpenAI Microscope does. Only renders of the examples' model and layer get them.")
+    List<Path> examples = new java.util.ArrayList<>();
+
     @Option(names = "--json", description = "Print one JSON object on stdout: output, index, manifest, images, " +
         "directories, linked/copied/unchanged counts, sheets, duplicates, missing, unreadable, complete.")
     boolean json;
@@ -71,7 +78,8 @@ public final class GalleryCommand implements Callable<Integer> {
         if (columns != null && columns < 1) {
             throw new featviz.UsageException("--columns must be at least 1, not " + columns);
         }
-        Gallery.Options options = new Gallery.Options(thumb, columns == null ? 0 : columns, title);
+        Gallery.Options options = new Gallery.Options(thumb, columns == null ? 0 : columns, title,
+                examples.stream().map(featviz.gallery.ExampleCrops::load).toList());
         Gallery.Result result = Gallery.build(directories, output, options, line -> {
             err.println("featviz: " + line);
             err.flush();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         subcommands = {MaximizeCommand.class, LayersCommand.class, DreamCommand.class, InfoCommand.class,
-            CompareCommand.class, GalleryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            CompareCommand.class, GalleryCommand.class, BenchCommand.class, PredictCommand.class,
+            ActivationsCommand.class, EmbedCommand.class, ExamplesCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Feature visualization for CNNs: gradient ascent on an input image until a chosen unit of a",
             "trained network (VGG19, ResNet50 or your own DL4J model) is maximally active.",
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
             "Start with:",
             "  featviz layers --model vgg19                        list the layers you can visualise",
             "  featviz maximize --layer block5_conv4 --index 4     render channel 4 of block5_conv4",
+            "  featviz predict vgg19_block5_conv4_4.png            what the network calls the picture",
             "",
             "Exit codes: 0 success, 1 failure while running (e.g. a download), 2 bad usage or input."
         })
@@ -32,7 +34,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: maximize, layers, dream, info, compare, gallery or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: maximize, layers, dream, info, compare, gallery, bench, predict, activations, embed or examples");
     }
 
     public static void main(String[] args) {

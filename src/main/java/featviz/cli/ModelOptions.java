@@ -36,8 +36,13 @@ public final class ModelOptions {
     String preprocess;
 
     VisionModel load(WeightStore.ProgressListener download) {
+        return load(model, download);
+    }
+
+    /** Loads {@code name} (one of several models a command compares) with these weights and preprocessing options. */
+    VisionModel load(String name, WeightStore.ProgressListener download) {
         ModelLoader loader = new ModelLoader(WeightStore.fromEnvironment(download), download::warning);
-        return loader.load(model, weights == null ? null : ModelLoader.parseWeights(weights),
+        return loader.load(name, weights == null ? null : ModelLoader.parseWeights(weights),
                 preprocess == null ? null : Preprocessing.parse(preprocess), weightsSeed);
     }
 }

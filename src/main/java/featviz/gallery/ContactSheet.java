@@ -22,6 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A thumbnail is the image scaled to fit {@code thumb x thumb} keeping its aspect ratio (area averaging
  * when shrinking, linear when enlarging, as {@link ImageFiles#read} does), centred in its square.
  *
+ * <p>With dataset examples ({@code featviz gallery --examples}), each cell is twice as wide: to the right of the
+ * thumbnail, a square of the same size holds the examples of that channel, best first, row by row in a
+ * {@code g x g} grid ({@code g = ceil(sqrt(most examples of any cell))}) of {@code thumb / g} pixel thumbnails.
+ *
  * <p>Deterministic: the same images, labels and sizes give the same pixels on the same Java runtime and
  * fonts (the labels are antialiased text in the logical SansSerif font, which fontconfig maps to an
  * installed font, DejaVu Sans on Debian).
@@ -36,8 +40,15 @@ public final class ContactSheet {
     public static final int MIN_THUMB = 16;
     public static final int MAX_THUMB = 1024;
 
-    /** One cell: an image file and the text under it. */
-    public record Cell(Path image, String label) {
+    /** One cell: an image file, the text under it, and dataset examples to show beside it (best first). */
+    public record Cell(Path image, String label, List<Path> examples) {
+        public Cell {
+            examples = List.copyOf(examples);
+        }
+
+        public Cell(Path image, String label) {
+            this(image, label, List.of());
+        }
     }
 
     private ContactSheet() {
@@ -75,13 +86,16 @@ public final class ContactSheet {
         int rows = (cells.size() + cols - 1) / cols;
         int label = labelHeight(thumb);
         int cellHeight = thumb + label;
-        long pixels = (long) cols * thumb * rows * cellHeight;
+        int mostExamples = cells.stream().mapToInt(c -> c.examples().size()).max().orElse(0);
+        int grid = mostExamples == 0 ? 0 : (int) Math.ceil(Math.sqrt(mostExamples));
+        int cellWidth = grid == 0 ? thumb : 2 * thumb;
+        long pixels = (long) cols * cellWidth * rows * cellHeight;
         if (pixels > Integer.MAX_VALUE / 4) {
             throw new UsageException("a contact sheet of " + cells.size() + " images of " + thumb + " pixels in " + cols
-                    + " columns would be too large (" + (cols * thumb) + " x " + ((long) rows * cellHeight)
+                    + " columns would be too large (" + ((long) cols * cellWidth) + " x " + ((long) rows * cellHeight)
                     + "): use a smaller --thumb");
         }
-        BufferedImage sheet = new BufferedImage(cols * thumb, rows * cellHeight, BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet = new BufferedImage(cols * cellWidth, rows * cellHeight, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         try {
             g.setColor(BACKGROUND);
@@ -95,7 +109,7 @@ public final class ContactSheet {
             FontMetrics metrics = g.getFontMetrics();
             for (int k = 0; k < cells.size(); k++) {
                 Cell cell = cells.get(k);
-                int x = (k % cols) * thumb;
+                int x = (k % cols) * cellWidth;
                 int y = (k / cols) * cellHeight;
                 BufferedImage image = null;
                 try {
@@ -110,12 +124,34 @@ public final class ContactSheet {
                     // Same size and type: a plain pixel copy, no resampling by Java2D.
                     g.drawImage(image, x + (thumb - image.getWidth()) / 2, y + (thumb - image.getHeight()) / 2, null);
                 }
-                drawLabel(g, metrics, cell.label(), x, y + thumb, thumb, label);
+                if (grid > 0) {
+                    drawExamples(g, cell.examples(), x + thumb, y, thumb / grid, grid, unreadable);
+                }
+                drawLabel(g, metrics, cell.label(), x, y + thumb, cellWidth, label);
             }
         } finally {
             g.dispose();
         }
         return sheet;
+    }
+
+    private static void drawExamples(Graphics2D g, List<Path> examples, int x, int y, int small, int grid,
+                                     BiConsumer<Path, String> unreadable) {
+        if (small < 1) {
+            return;
+        }
+        for (int e = 0; e < examples.size(); e++) {
+            int ex = x + (e % grid) * small;
+            int ey = y + (e / grid) * small;
+            try {
+                BufferedImage image = thumbnail(examples.get(e), small);
+                g.drawImage(image, ex + (small - image.getWidth()) / 2, ey + (small - image.getHeight()) / 2, null);
+            } catch (UsageException err) {
+                unreadable.accept(examples.get(e), err.getMessage());
+                g.setColor(UNREADABLE);
+                g.fillRect(ex, ey, small, small);
+            }
+        }
     }
 
     private static void drawLabel(Graphics2D g, FontMetrics metrics, String text, int x, int y, int width, int height) {

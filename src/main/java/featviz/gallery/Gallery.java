@@ -46,9 +46,17 @@ public final class Gallery {
     public static final String INDEX = "index.html";
     public static final String SHEET = "contact-sheet.png";
 
-    /** How the gallery looks: thumbnail size in pixels, columns of the sheets (0: ceil(sqrt(n))), page title. */
-    public record Options(int thumb, int columns, String title) {
+    /**
+     * How the gallery looks: thumbnail size in pixels, columns of the sheets (0: ceil(sqrt(n))), page title,
+     * and dataset examples to show beside the renders they belong to.
+     */
+    public record Options(int thumb, int columns, String title, List<ExampleCrops> examples) {
+        public Options(int thumb, int columns, String title) {
+            this(thumb, columns, title, List.of());
+        }
+
         public Options {
+            examples = List.copyOf(examples);
             if (thumb < ContactSheet.MIN_THUMB || thumb > ContactSheet.MAX_THUMB) {
                 throw new UsageException("--thumb must be " + ContactSheet.MIN_THUMB + " to " + ContactSheet.MAX_THUMB
                         + " pixels, not " + thumb);
@@ -189,6 +197,8 @@ public final class Gallery {
             placed.put(r.key(), out);
         }
 
+        Map<Manifest.Key, List<String>> examples = placeExamples(options.examples(), placed.values(), output, claimed, warnings);
+
         List<String> unreadable = new ArrayList<>();
         List<Sheet> sheets = new ArrayList<>();
         List<GalleryPage.Section> sections = new ArrayList<>();
@@ -196,7 +206,8 @@ public final class Gallery {
             Group g = entry.getKey();
             List<Manifest.Render> renders = entry.getValue().stream().map(r -> placed.get(r.key())).toList();
             List<ContactSheet.Cell> cells = renders.stream()
-                    .map(r -> new ContactSheet.Cell(r.path(output), Integer.toString(r.channel()))).toList();
+                    .map(r -> new ContactSheet.Cell(r.path(output), Integer.toString(r.channel()),
+                            examples.getOrDefault(r.key(), List.of()).stream().map(output::resolve).toList())).toList();
             int columns = Math.min(options.columns() > 0 ? options.columns() : ContactSheet.defaultColumns(cells.size()), cells.size());
             BufferedImage image = ContactSheet.render(cells, options.thumb(), columns, (path, reason) -> {
                 unreadable.add(path.toString());
@@ -211,7 +222,7 @@ public final class Gallery {
             int rows = (cells.size() + columns - 1) / columns;
             sheets.add(new Sheet(sheetFile, g.model(), g.layer(), g.settings(), cells.size(), columns, rows));
             String title = g.model() + " \u00b7 " + g.layer() + (g.settings() == null ? "" : " \u00b7 settings " + g.settings());
-            sections.add(new GalleryPage.Section(title, sheetFile, renders));
+            sections.add(new GalleryPage.Section(title, sheetFile, renders, examples));
         }
 
         String html = GalleryPage.html(options.title(), sections, result.settings(), options.thumb());
@@ -219,6 +230,38 @@ public final class Gallery {
         result.write(output);
         return new Result(output, kept.size(), dirs.size(), List.copyOf(sheets), linked, copied, unchanged,
                 List.copyOf(duplicates), List.copyOf(missing), List.copyOf(unreadable));
+    }
+
+    /**
+     * Puts each render's dataset examples into the gallery under
+     * {@code examples/<model>/<layer>/<channel>/<rank>.png} (linked or copied as the renders are) and returns their
+     * relative paths per render. An example set that matches no render, and a crop that is missing, is a warning.
+     */
+    private static Map<Manifest.Key, List<String>> placeExamples(List<ExampleCrops> sets, java.util.Collection<Manifest.Render> renders,
+                                                                  Path output, Set<String> claimed, Consumer<String> warnings) {
+        Map<Manifest.Key, List<String>> result = new LinkedHashMap<>();
+        for (ExampleCrops set : sets) {
+            boolean used = false;
+            for (Manifest.Render r : renders) {
+                List<String> crops = set.of(r.model(), r.layer(), r.channel());
+                used |= !crops.isEmpty();
+                for (String crop : crops) {
+                    Path source = set.directory().resolve(crop);
+                    if (!Files.isRegularFile(source)) {
+                        warnings.accept("warning: missing example " + source + " for " + describe(r.key()) + "; left out");
+                        continue;
+                    }
+                    String file = unique("examples/" + safe(r.model()) + "/" + safe(r.layer()) + "/" + crop, claimed);
+                    place(source, output.resolve(file));
+                    result.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(file);
+                }
+            }
+            if (!used) {
+                warnings.accept("warning: the examples in " + set.directory() + " (" + set.model() + " " + set.layer()
+                        + ") belong to no render in the gallery");
+            }
+        }
+        return result;
     }
 
     /** "vgg19 block5_conv4 channel 4 (settings 3f9a0c1b2d4e)" */

@@ -25,8 +25,15 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 public final class GalleryPage {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One group of renders, in the order shown until the reader sorts. */
-    public record Section(String title, String sheetFile, List<Manifest.Render> renders) {
+    /**
+     * One group of renders, in the order shown until the reader sorts, with each render's dataset examples
+     * (files relative to the gallery, best first; renders without any are absent from the map).
+     */
+    public record Section(String title, String sheetFile, List<Manifest.Render> renders,
+                          Map<Manifest.Key, List<String>> examples) {
+        public Section(String title, String sheetFile, List<Manifest.Render> renders) {
+            this(title, sheetFile, renders, Map.of());
+        }
     }
 
     private GalleryPage() {
@@ -66,7 +73,7 @@ public final class GalleryPage {
             }
             h.append("<div class=\"grid\">\n");
             for (Manifest.Render r : section.renders()) {
-                figure(h, r, settings.get(r.settings()), thumb);
+                figure(h, r, settings.get(r.settings()), thumb, section.examples().getOrDefault(r.key(), List.of()));
             }
             h.append("</div>\n</section>\n");
         }
@@ -76,7 +83,8 @@ public final class GalleryPage {
         return h.toString();
     }
 
-    private static void figure(StringBuilder h, Manifest.Render r, Map<String, Object> settings, int thumb) {
+    private static void figure(StringBuilder h, Manifest.Render r, Map<String, Object> settings, int thumb,
+                               List<String> examples) {
         String src = url(r.file());
         h.append("<figure class=\"render\" data-channel=\"").append(r.channel())
                 .append("\" data-objective=\"").append(Double.isFinite(r.objective()) ? Double.toString(r.objective()) : "")
@@ -90,7 +98,18 @@ public final class GalleryPage {
                 .append("<span class=\"where\">").append(text(r.model())).append(" &middot; ").append(text(r.layer()))
                 .append(" &middot; <span class=\"settings\" title=\"settings ")
                 .append(attribute(settings == null ? r.settings() : Manifest.canonicalJson(settings))).append("\">")
-                .append(text(r.settings())).append("</span></span></figcaption>\n</figure>\n");
+                .append(text(r.settings())).append("</span></span></figcaption>\n");
+        if (!examples.isEmpty()) {
+            h.append("<div class=\"examples\" title=\"dataset images that activate channel ").append(r.channel())
+                    .append(" most, best first\">");
+            for (int i = 0; i < examples.size(); i++) {
+                String e = url(examples.get(i));
+                h.append("<a href=\"").append(e).append("\"><img class=\"example\" src=\"").append(e)
+                        .append("\" alt=\"example ").append(i + 1).append(" of channel ").append(r.channel()).append("\"></a>");
+            }
+            h.append("</div>\n");
+        }
+        h.append("</figure>\n");
     }
 
     private static void settingsTable(StringBuilder h, Map<String, Map<String, Object>> settings) {
@@ -181,6 +200,8 @@ public final class GalleryPage {
             figure { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 4px; padding: 4px; }
             figure img { display: block; width: 100%; max-width: THUMBpx; height: auto; aspect-ratio: 1 / 1;
                          object-fit: contain; image-rendering: auto; margin: 0 auto; background: #1e1e1e; }
+            .examples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2px; margin-top: 4px; }
+            .examples img { display: block; width: 100%; height: auto; aspect-ratio: 1 / 1; object-fit: cover; }
             figcaption { font-size: 12px; margin-top: 4px; overflow-wrap: anywhere; }
             figcaption > span { display: block; }
             .where { color: var(--muted); font-size: 11px; }

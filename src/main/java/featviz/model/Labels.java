@@ -54,6 +54,11 @@ public final class Labels {
         return names.isEmpty();
     }
 
+    /** The name of class {@code index}, or the index itself where there is no name (a model without labels). */
+    public String name(int index) {
+        return index < names.size() ? names.get(index) : Integer.toString(index);
+    }
+
     /** Where the labels were read from, for messages. */
     public String source() {
         return source;
