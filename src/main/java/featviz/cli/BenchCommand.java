@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
         }
         VisionModel model = modelOptions.load(featviz.model.WeightStore.ProgressListener.NONE);
-        render.forChannels(model.inputShape()[0]);
+        render.forModel(model);
         if (render.size == null) {
             size = model.renderSize();
         }

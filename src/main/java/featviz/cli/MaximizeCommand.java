@@ -153,7 +153,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
-        render.forChannels(model.inputShape()[0]);
+        render.forModel(model);
         int px = render.size != null ? render.size : model.renderSize();
         INDArray startImage = render.startImage(px);
         if (like != null) {

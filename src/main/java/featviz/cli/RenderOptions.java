@@ -125,6 +125,14 @@ public final class RenderOptions {
      * channels, and an explicit --decorrelate needs 3 (a preset's is dropped, since the preset does not know
      * the model).
      */
+    void forModel(featviz.model.VisionModel model) {
+        forChannels(model.inputShape()[0]);
+        modelSize = model.inputShape()[1];
+    }
+
+    /** The size the model was trained at: the lucid transforms' pixel amounts are in proportion to it. */
+    private int modelSize = 224;
+
     void forChannels(int channels) {
         featviz.io.ImageFiles.checkChannels(channels);
         if (channels != 3 && Boolean.TRUE.equals(decorrelate)) {
@@ -151,7 +159,7 @@ public final class RenderOptions {
      * network takes one input size only (dense layers), since padding, jitter and scaling change the size.
      */
     List<Transform> transformsFor(ImageNetwork network, int px) {
-        List<Transform> chain = new ArrayList<>(transforms());
+        List<Transform> chain = new ArrayList<>(Transforms.parse(transformSpec(), modelSize / 224.0));
         if (!chain.isEmpty() && network.fixedInputSize()) {
             chain.add(new ResizeTo(px, px));
         }

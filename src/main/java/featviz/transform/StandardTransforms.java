@@ -13,6 +13,24 @@ public final class StandardTransforms {
      * the angle at 0), jitter 4. A 224 px image reaches the network at 212 to 260 px.
      */
     public static List<Transform> lucid() {
+        return lucid(1);
+    }
+
+    /**
+     * Lucid's chain for a network trained at {@code scale} times ImageNet's 224 pixels: its pad and jitters are
+     * in ImageNet pixels, sized to a VGG's features, so a 28-pixel Fashion-MNIST network (scale 1/8) gets pad
+     * 2 and jitters of 1. Jittering such a network by 8 pixels moved every feature by a third of the image:
+     * its channels' renders came out weaker than real images. Scales and angles are relative and stay.
+     */
+    public static List<Transform> lucid(double scale) {
+        if (scale >= 1) {
+            return lucidChain(12, 8, 4);
+        }
+        return lucidChain((int) Math.round(12 * scale), Math.max(1, (int) Math.round(8 * scale)),
+                Math.max(1, (int) Math.round(4 * scale)));
+    }
+
+    private static List<Transform> lucidChain(int pad, int jitter, int finalJitter) {
         double[] scales = new double[11];
         for (int i = 0; i < scales.length; i++) {
             scales[i] = 1 + (i - 5) / 50.0;
@@ -21,7 +39,7 @@ public final class StandardTransforms {
         for (int i = 0; i < 21; i++) {
             angles[i] = i - 10;
         }
-        return List.of(new Pad(12, 0.5), new Jitter(8), new RandomScale(scales), new RandomRotate(angles),
-                new Jitter(4));
+        return List.of(new Pad(pad, 0.5), new Jitter(jitter), new RandomScale(scales), new RandomRotate(angles),
+                new Jitter(finalJitter));
     }
 }

@@ -34,6 +34,14 @@ public final class Transforms {
 
     /** The chain for {@code spec}, in order; empty for "none". */
     public static List<Transform> parse(String spec) {
+        return parse(spec, 1);
+    }
+
+    /**
+     * @param modelScale the network's training size over ImageNet's 224 pixels, which sizes the pixel amounts of
+     *     {@code lucid} ({@link StandardTransforms#lucid(double)}); explicit items are taken as written
+     */
+    public static List<Transform> parse(String spec, double modelScale) {
         String trimmed = spec == null ? "" : spec.trim();
         if (trimmed.isEmpty()) {
             throw new UsageException("--transforms is empty; " + EXPECTED);
@@ -48,19 +56,19 @@ public final class Transforms {
             if (item.isEmpty()) {
                 throw new UsageException("bad --transforms '" + trimmed + "': item " + (i + 1) + " is empty");
             }
-            chain.addAll(parseItem(item));
+            chain.addAll(parseItem(item, modelScale));
         }
         return List.copyOf(chain);
     }
 
-    private static List<Transform> parseItem(String item) {
+    private static List<Transform> parseItem(String item, double modelScale) {
         int colon = item.indexOf(':');
         String name = (colon < 0 ? item : item.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
         String args = colon < 0 ? null : item.substring(colon + 1).trim();
         switch (name) {
             case "lucid":
                 noArguments(item, args);
-                return StandardTransforms.lucid();
+                return StandardTransforms.lucid(modelScale);
             case "none":
                 throw bad(item, "none cannot be combined with other transforms");
             case "pad": {
