@@ -18,21 +18,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ImageLoader {
     private final int height;
     private final int width;
+    private final int channels;
     private final boolean strict;
     private final Consumer<String> warnings;
     private final List<Path> skipped = new ArrayList<>();
 
-    public ImageLoader(int height, int width, boolean strict, Consumer<String> warnings) {
+    /** @param channels the model's input channels: a colour photo becomes grey for a 1-channel model */
+    public ImageLoader(int height, int width, int channels, boolean strict, Consumer<String> warnings) {
         this.height = height;
         this.width = width;
+        this.channels = channels;
         this.strict = strict;
         this.warnings = warnings;
     }
 
-    /** The image as [1, 3, height, width] in [0, 1], or null when it was skipped. */
+    /** The image as [1, channels, height, width] in [0, 1], or null when it was skipped. */
     public INDArray read(Path file) {
         try {
-            return ImageFiles.read(file, height, width);
+            return ImageFiles.read(file, height, width, channels);
         } catch (UsageException e) {
             if (strict) {
                 throw new UsageException(e.getMessage() + " (--strict; without it unreadable files are skipped)");
@@ -45,7 +48,7 @@ public final class ImageLoader {
 
     /** An image the user named (a probe, an IMAGE argument): unreadable is always an error. */
     public INDArray readNamed(Path file) {
-        return ImageFiles.read(file, height, width);
+        return ImageFiles.read(file, height, width, channels);
     }
 
     public List<Path> skipped() {

@@ -98,7 +98,7 @@ public final class ActivationsCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         var progress = ItemProgress.create(err, quiet || images.size() < 2, "activations", "images", images.size());
         for (int i = 0; i < images.size(); i++) {
-            INDArray pixels = ImageFiles.read(images.get(i), px, px);
+            INDArray pixels = ImageFiles.read(images.get(i), px, px, model.inputShape()[0]);
             means[i] = acts.means(pixels).toDoubleVector();
             names.add(images.get(i).toString());
             progress.accept(i + 1);

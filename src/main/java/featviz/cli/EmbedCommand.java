@@ -155,7 +155,7 @@ public final class EmbedCommand implements Callable<Integer> {
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
         int px = AnalysisOutput.imageSize(size, model.inputShape()[1]);
         LayerActivations acts = new LayerActivations(model, layer, px);
-        ImageLoader loader = new ImageLoader(px, px, strict, line -> {
+        ImageLoader loader = new ImageLoader(px, px, model.inputShape()[0], strict, line -> {
             if (!quiet) {
                 err.println("featviz: " + line);
                 err.flush();

@@ -118,7 +118,7 @@ public final class ExamplesCommand implements Callable<Integer> {
         acts.requireSpatial("dataset examples");
         List<Long> channels = ChannelSelection.parse(index, acts.channels(), acts.layer());
         DatasetExamples examples = new DatasetExamples(acts, channels, top);
-        ImageLoader loader = new ImageLoader(px, px, strict, line -> {
+        ImageLoader loader = new ImageLoader(px, px, model.inputShape()[0], strict, line -> {
             if (!quiet) {
                 err.println("featviz: " + line);
                 err.flush();

@@ -94,7 +94,7 @@ public final class PredictCommand implements Callable<Integer> {
             int px = size != null ? size : model.inputShape()[1];
             Predictor predictor = new Predictor(model, labelsFor(model, fileLabels), px, px);
             for (Path image : images) {
-                INDArray pixels = ImageFiles.read(image, px, px);
+                INDArray pixels = ImageFiles.read(image, px, px, model.inputShape()[0]);
                 List<Predictor.Prediction> top = predictor.predict(pixels, this.top).get(0);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("image", image.toString());
