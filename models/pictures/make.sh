@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Remakes the README's pictures of the embedded Fashion-MNIST model and its worked "why" example, with featviz
+# itself (after `mvn -B -q package -DskipTests`). Needs Debian's dataset-fashion-mnist (real test images) and
+# imagemagick (montage, to lay the ten class renders side by side).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=models/pictures
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fv() { ./featviz "$@"; }
+
+# Ten class renders at the training size, shown 4x.
+labels=(t_shirt_top trouser pullover dress coat sandal shirt sneaker bag ankle_boot)
+for l in "${labels[@]}"; do
+  fv maximize --model fashion-mnist --objective "class($l)" --size 28 --output "$work/$l.png" --quiet
+done
+montage $(for l in "${labels[@]}"; do echo "$work/$l.png"; done) -filter point -resize 400% \
+  -tile 10x1 -geometry +4+4 -background white "$out/fashion-mnist-classes.png"
+
+# A contact sheet of the last convolution.
+fv maximize --model fashion-mnist --layer relu5 --index 0-31 --batch 16 --output "$work/relu5/" --quiet
+fv gallery "$work/relu5/" --output "$work/relu5-gallery/" > /dev/null
+cp "$work/relu5-gallery/contact-sheet.png" "$out/fashion-mnist-relu5.png"
+
+# The worked example: why does the 'bag' render look like a bag?
+java -cp 'target/featviz.jar:target/lib/*' featviz.dataset.ExportPngs "$work/test" 100 > /dev/null
+cp "$work/bag.png" "$out/bag-render.png"
+fv predict "$out/bag-render.png" --model fashion-mnist,src/test/resources/featviz/fashion-mnist-b.zip --top 3 \
+  > "$out/bag-predict.txt"
+mapfile -t real < <(ls "$work"/test/bag/*.png | head -3; ls "$work"/test/trouser/*.png | head -2)
+fv activations "$out/bag-render.png" "${real[@]}" --model fashion-mnist \
+  --layer relu5 --top 5 --csv "$work/acts.csv" --plot "$out/bag-activations.png" -q > "$out/bag-activations.txt"
+fv embed "$work"/test/{bag,trouser,sandal,sneaker,ankle_boot,coat} --model fashion-mnist --layer relu5 \
+  --probe "$out/bag-render.png" --output "$work/embed" -q > "$out/bag-embed.txt"
+cp "$work/embed/tsne.png" "$out/bag-tsne.png"
+echo "pictures written to $out"
