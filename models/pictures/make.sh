@@ -27,9 +27,15 @@ java -cp 'target/featviz.jar:target/lib/*' featviz.dataset.ExportPngs "$work/tes
 cp "$work/bag.png" "$out/bag-render.png"
 fv predict "$out/bag-render.png" --model fashion-mnist,src/test/resources/featviz/fashion-mnist-b.zip --top 3 \
   > "$out/bag-predict.txt"
-mapfile -t real < <(ls "$work"/test/bag/*.png | head -3; ls "$work"/test/trouser/*.png | head -2)
-fv activations "$out/bag-render.png" "${real[@]}" --model fashion-mnist \
-  --layer relu5 --top 5 --csv "$work/acts.csv" --plot "$out/bag-activations.png" -q > "$out/bag-activations.txt"
+# Short names for the plot's legend: the render and five real images, three bags and two trousers.
+mkdir -p "$work/real"
+cp "$out/bag-render.png" "$work/real/render.png"
+i=0; for f in $(ls "$work"/test/bag/*.png | head -3); do i=$((i+1)); cp "$f" "$work/real/bag_$i.png"; done
+i=0; for f in $(ls "$work"/test/trouser/*.png | head -2); do i=$((i+1)); cp "$f" "$work/real/trouser_$i.png"; done
+repo=$PWD
+(cd "$work/real" && "$repo/featviz" activations render.png bag_1.png bag_2.png bag_3.png trouser_1.png trouser_2.png \
+  --model fashion-mnist --layer relu5 --top 5 --csv "$work/acts.csv" --plot "$repo/$out/bag-activations.png" -q) \
+  > "$out/bag-activations.txt"
 fv embed "$work"/test/{bag,trouser,sandal,sneaker,ankle_boot,coat} --model fashion-mnist --layer relu5 \
   --probe "$out/bag-render.png" --output "$work/embed" -q > "$out/bag-embed.txt"
 cp "$work/embed/tsne.png" "$out/bag-tsne.png"
