@@ -8,8 +8,7 @@ import featviz.model.op.Concat;
 import featviz.model.op.Conv2d;
 import featviz.model.op.Dense;
 import featviz.model.op.Crop;
-import featviz.model.op.Deconv2d;
-import featviz.model.op.DepthwiseConv2d;
+import featviz.model.op.LibNd4jConvolution;
 import featviz.model.op.ElementWise;
 import featviz.model.op.GlobalPool;
 import featviz.model.op.Identity;
@@ -272,7 +271,7 @@ public final class NetworkBuilder {
             long multiplier = c.getDepthMultiplier();
             INDArray weights = param(v, w, "W", dt, c.getKernelSize()[0], c.getKernelSize()[1], c.getNIn(), multiplier);
             INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNIn() * multiplier) : null;
-            ops.add(new DepthwiseConv2d(weights, bias, c.getKernelSize(), c.getStride(), c.getPadding(),
+            ops.add(LibNd4jConvolution.depthwise(weights, bias, c.getKernelSize(), c.getStride(), c.getPadding(),
                     c.getDilation(), c.getConvolutionMode() == ConvolutionMode.Same));
             activation(c.getActivationFn(), ops, true);
         } else if (type == SeparableConvolution2D.class) {
@@ -290,7 +289,7 @@ public final class NetworkBuilder {
             requireNchw(v, c.getCnn2dDataFormat());
             INDArray weights = param(v, w, "W", dt, c.getNIn(), c.getNOut(), c.getKernelSize()[0], c.getKernelSize()[1]);
             INDArray bias = c.hasBias() ? param(v, w, "b", dt, 1, c.getNOut()) : null;
-            ops.add(new Deconv2d(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
+            ops.add(LibNd4jConvolution.deconvolution(weights, bias, c.getStride(), c.getPadding(), c.getDilation(),
                     c.getConvolutionMode() == ConvolutionMode.Same));
             activation(c.getActivationFn(), ops, true);
         } else if (type == SubsamplingLayer.class) {
