@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz activations}: the activation profile of pictures at one layer, as CSV and as a plot. */
 @Command(name = "activations", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write each picture's per-channel mean activation at a layer as CSV and as a profile plot.",
+        description = {"Each picture's per-channel mean activation at a layer, as CSV and a profile plot.",
             "",
             "Each image is resized to --size and run up to --layer; each channel's activation is averaged over",
             "its spatial positions (a dense layer's units are used as they are). The CSV has one row per image",

@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
  * loop runs it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time gradient-ascent steps on a zoo model (random weights unless --weights imagenet) or",
+        description = {"Time gradient-ascent steps: ms per step, GFLOP/s, peak memory, start-up.",
+            "",
+            "Times steps on a zoo model (random weights unless --weights imagenet) or",
             "a model file and print ms per step (median after warm-up), ms per image, GFLOP/s, peak RSS,",
             "its growth from step 50 and the time from process start to the first step. One workload per",
             "run, so peak RSS belongs to it; bench/run.sh runs the whole table against PyTorch.",

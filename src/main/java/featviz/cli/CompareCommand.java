@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz compare}: are the new images the reference images, within a tolerance? */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare two images, or two directories of PNGs (A the reference, B the new ones,",
+        description = {"Compare images or directories of PNGs: max difference, PSNR, SSIM; exit 1 on drift.",
+            "",
+            "Compares two images, or two directories of PNGs (A the reference, B the new ones,",
             "matched by relative path; hidden files skipped), pixel by pixel on 8-bit sRGB levels.",
             "A file missing from B or extra in B fails. Images of different sizes fail.",
             "",

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz dream}: TensorFlow's DeepDream tutorial on a photo. */
 @Command(name = "dream", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"DeepDream, as in TensorFlow's tutorial: gradient ascent on a photo itself, so",
+        description = {"DeepDream on a photo: amplify what a layer sees in it, at several scales.",
+            "",
+            "As in TensorFlow's tutorial: gradient ascent on a photo itself, so",
             "that whatever --layer sees in it gets amplified, at several scales (octaves).",
             "The result is a PNG of the photo's size.",
             "",

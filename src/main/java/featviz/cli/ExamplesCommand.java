@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz examples}: the real images of a dataset that activate each channel most, with crops. */
 @Command(name = "examples", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the dataset images that activate each channel of a layer most, and crop them there.",
+        description = {"The dataset images that activate each channel most, cropped around that spot.",
             "",
             "Every image in DIR is resized to --size and run up to --layer in batches. An image's activation",
             "for a channel is the channel's largest value over all positions; the --top K images with the",

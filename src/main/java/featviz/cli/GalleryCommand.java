@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz gallery}: merge the output directories of a (sharded) run into one browsable gallery. */
 @Command(name = "gallery", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Merge the manifests of output directories (the shards of one run, or several runs) into",
+        description = {"Merge rendered layers into one manifest, a contact sheet and an HTML page.",
+            "",
+            "Merges the manifests of output directories (the shards of one run, or several runs) into",
             "OUT/manifest.json, put their images into OUT under the same relative paths (hard links where",
             "possible, else copies), and write a contact sheet of thumbnails labelled with their channel",
             "numbers and OUT/index.html, a self-contained page to browse and sort the renders.",

@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz info}: the settings that made a featviz PNG, from the text chunks inside it. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the provenance featviz writes into its PNGs: the PNG text chunks \"Software\" and",
+        description = {"Print how a featviz PNG was made (its provenance text chunks).",
+            "",
+            "Prints the provenance featviz writes into its PNGs: the PNG text chunks \"Software\" and",
             "\"featviz:*\" (model, weights, layer, objective, optimizer, steps, size, start, seed, backend),",
             "one \"key: value\" line each. With several files, each block starts with ==> FILE <==.",
             "",

@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz layers}: every layer of a model in network order, with what it outputs. */
 @Command(name = "layers", mixinStandardHelpOptions = true,
-        description = {"List a model's layers in network order: the name to pass to --layer, the DL4J type,",
+        description = {"List a model's layers: names for --layer, types, shapes, channels, targets.",
+            "",
+            "Lists them in network order: the name to pass to --layer, the DL4J type,",
             "the output shape for one image (channels x height x width, or units), the channel count",
             "(the range of --index) and whether featviz can optimise towards it.",
             "",

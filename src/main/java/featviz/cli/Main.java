@@ -16,12 +16,14 @@ import picocli.CommandLine.Command;
             ActivationsCommand.class, EmbedCommand.class, ExamplesCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Feature visualization for CNNs: gradient ascent on an input image until a chosen unit of a",
-            "trained network (VGG19, ResNet50 or your own DL4J model) is maximally active.",
+            "trained network (VGG19, VGG16, ResNet50, the embedded Fashion-MNIST network or your own DL4J",
+            "model) is maximally active.",
             "",
-            "Start with:",
-            "  featviz layers --model vgg19                        list the layers you can visualise",
-            "  featviz maximize --layer block5_conv4 --index 4     render channel 4 of block5_conv4",
-            "  featviz predict vgg19_block5_conv4_4.png            what the network calls the picture",
+            "Start with (the embedded model needs no download):",
+            "  featviz layers --model fashion-mnist                                the layers you can visualise",
+            "  featviz maximize --model fashion-mnist --objective \"class(bag)\"     what it calls a bag",
+            "  featviz predict fashion-mnist_objective.png --model fashion-mnist   what it calls the picture",
+            "  featviz maximize --layer block5_conv4 --index 4                     VGG19 (ImageNet weights)",
             "",
             "Exit codes: 0 success, 1 failure while running (e.g. a download), 2 bad usage or input."
         })

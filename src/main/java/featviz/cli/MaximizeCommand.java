@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code featviz maximize}: render the images that maximally activate channels of a layer, or any objective. */
 @Command(name = "maximize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run gradient ascent on an input image until channel --index of --layer (its mean",
-            "activation over all positions), or an --objective, is maximal, and write the image as a PNG.",
+        description = {"Render what a unit responds to: gradient ascent on an image, written as a PNG.",
+            "",
+            "Runs gradient ascent on an input image until channel --index of --layer (its mean activation",
+            "over all positions), or an --objective, is maximal, and writes the image as a PNG.",
             "With several channels (--index 0-63, all) it renders --batch channels per pass into a",
             "directory, with a manifest.json; rerunning the same command resumes where it stopped.",
             "",
