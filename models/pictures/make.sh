@@ -9,6 +9,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fv() { ./featviz "$@"; }
 
+# The README's first command.
+fv maximize --model fashion-mnist --objective "class(ankle_boot)" --output "$out/ankle-boot-112.png" --quiet
+
 # Ten class renders at the training size, shown 4x.
 labels=(t_shirt_top trouser pullover dress coat sandal shirt sneaker bag ankle_boot)
 for l in "${labels[@]}"; do
