@@ -88,7 +88,7 @@ class EmbeddedModelCommandsTest {
         Path grey = dir.resolve("boot-grey.png");
         ImageIO.write(ImageFiles.toImage(FashionMnist.locate().test().batch(0, 1, DataType.FLOAT)), "png", grey.toFile());
         Cli r = Cli.run("activations", colourBoot.toString(), grey.toString(), "--model", "fashion-mnist", "--layer",
-                "relu5", "--csv", out.resolve("a.csv").toString(), "-q");
+                "relu5", "--csv", out.resolve("a.csv").toString(), "--plot", out.resolve("a.png").toString(), "-q");
         assertEquals(0, r.exit(), r.toString());
         List<String> rows = Files.readAllLines(out.resolve("a.csv"));
         assertEquals(3, rows.size());
