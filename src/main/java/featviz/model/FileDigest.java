@@ -16,6 +16,30 @@ import java.util.zip.Adler32;
  */
 record FileDigest(String sha256, long adler32) {
 
+    /**
+     * The Adler32 alone, all a zoo file's identity needs (SHA-256 over a 574 MB download costs seconds). One
+     * loop for the weight store's cache check and for {@code --weights PATH}.
+     */
+    static long adler32(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            Adler32 adler = new Adler32();
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                adler.update(buf, 0, n);
+            }
+            return adler.getValue();
+        }
+    }
+
+    /** {@link #adler32(Path)} with a one-line error for a file the user named. */
+    static long adler32Of(Path path) {
+        try {
+            return adler32(path);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + path + ": " + ModelLoader.firstLine(e));
+        }
+    }
+
     static FileDigest of(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

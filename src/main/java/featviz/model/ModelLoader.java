@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * Turns {@code --model} and {@code --weights} into a {@link VisionModel}: a zoo model (VGG19, ResNet50)
@@ -48,8 +51,7 @@ public final class ModelLoader {
     public VisionModel load(String model, WeightsChoice weights, Preprocessing preprocessing, long seed) {
         ZooModel zoo = ZooModel.find(model);
         if (zoo != null) {
-            return loadZoo(zoo, weights == null ? WeightsChoice.PRETRAINED : weights, preprocessing, seed)
-                    .withLabels(Labels.ofCatalogue(zoo.name()));
+            return loadZoo(zoo, weights == null ? WeightsChoice.PRETRAINED : weights, preprocessing, seed);
         }
         Path path = Path.of(model);
         if (!Files.exists(path)) {
@@ -71,7 +73,7 @@ public final class ModelLoader {
                     + "): using " + known.name() + "'s preprocessing and names, as --model " + known.name()
                     + " --weights " + path + " does");
             return pretrained(known, path, preprocessing == null ? known.preprocessing() : preprocessing,
-                    identity(known), UsageException::new).withLabels(Labels.ofCatalogue(known.name()));
+                    identity(known), UsageException::new);
         }
         return loadFile(path, preprocessing == null ? Preprocessing.UNIT : preprocessing, digest)
                 .withLabels(Labels.besideFile(path));
@@ -105,7 +107,7 @@ public final class ModelLoader {
             throw new UsageException("--weights " + file + ": no such file (expected a local copy of "
                     + (zoo.imagenet() ? zoo.imagenetWeights().fileName() : zoo.name() + "'s weights") + ")");
         }
-        long adler32 = FileDigest.of(file).adler32();
+        long adler32 = FileDigest.adler32Of(file);
         String identity = identity(zoo);
         if (adler32 != zoo.pretrainedAdler32()) {
             warnings.accept("warning: " + file + " has Adler32 " + adler32 + ", not the catalogue's "
@@ -160,28 +162,25 @@ public final class ModelLoader {
         String identity = path.getFileName() + " sha256:" + digest.sha256().substring(0, 16);
         String json = configurationJson(path);
         try {
+            Function<InputType, GraphSpec> structure;
+            ZipWeights weights;
+            long channels;
             if (json.contains("\"vertices\"")) {
                 ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
                 String input = conf.getNetworkInputs().get(0);
-                long channels = conf.getVertices().entrySet().stream()
-                        .filter(e -> conf.getVertexInputs().getOrDefault(e.getKey(), java.util.List.of()).contains(input))
-                        .map(e -> e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
-                                ? lv.getLayerConf().getLayer() : null)
-                        .mapToLong(ModelLoader::inputChannels).filter(c -> c > 0).findFirst().orElse(3);
-                ZipWeights weights = new ZipWeights(path, conf, identity);
-                weights.verify();
-                java.util.function.Function<org.deeplearning4j.nn.conf.inputs.InputType, GraphSpec> structure =
-                        type -> GraphSpec.of(conf, type);
-                int size = InputSize.fromHead(structure, (int) channels);
-                return new VisionModel(name, structure, weights, pre,
-                        new int[] {(int) channels, size, size}, Map.of(), path.toString());
+                channels = conf.getVertices().entrySet().stream()
+                        .filter(e -> conf.getVertexInputs().getOrDefault(e.getKey(), List.of()).contains(input))
+                        .map(e -> e.getValue() instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null)
+                        .mapToLong(ModelLoader::inputChannels).filter(c -> c > 0).findFirst().orElse(0);
+                weights = new ZipWeights(path, conf, identity);
+                structure = type -> GraphSpec.of(conf, type);
+            } else {
+                MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+                channels = inputChannels(conf.getConf(0).getLayer());
+                weights = new ZipWeights(path, conf, identity);
+                structure = type -> GraphSpec.of(conf, type);
             }
-            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
-            long channels = inputChannels(conf.getConf(0).getLayer());
-            ZipWeights weights = new ZipWeights(path, conf, identity);
             weights.verify();
-            java.util.function.Function<org.deeplearning4j.nn.conf.inputs.InputType, GraphSpec> structure =
-                    type -> GraphSpec.of(conf, type);
             int c = channels > 0 ? (int) channels : 3;
             int size = InputSize.fromHead(structure, c);
             return new VisionModel(name, structure, weights, pre, new int[] {c, size, size}, Map.of(), path.toString());

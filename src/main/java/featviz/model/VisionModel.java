@@ -22,7 +22,7 @@ public final class VisionModel {
     private final int[] inputShape; // C, H, W
     private final Map<String, String> aliases;
     private final String weightsLabel;
-    private final Labels labels;
+    private Labels labels = Labels.NONE;
     private final Map<Long, GraphSpec> specs = new HashMap<>();
     private final Map<GraphSpec.Vertex, String> reasons = new java.util.IdentityHashMap<>(); // "" = supported
     private LayerNames names;
@@ -35,14 +35,7 @@ public final class VisionModel {
      */
     public VisionModel(String name, Function<InputType, GraphSpec> structure, WeightSource weights,
                        Preprocessing preprocessing, int[] inputShape, Map<String, String> aliases, String weightsLabel) {
-        this(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, Labels.NONE);
-    }
-
-    private VisionModel(String name, Function<InputType, GraphSpec> structure, WeightSource weights,
-                        Preprocessing preprocessing, int[] inputShape, Map<String, String> aliases, String weightsLabel,
-                        Labels labels) {
         preprocessing.check(inputShape[0]);
-        this.labels = labels;
         this.name = name;
         this.structure = structure;
         this.weights = weights;
@@ -66,10 +59,11 @@ public final class VisionModel {
         return defaultLayer;
     }
 
-    /** A catalogue model's render size and default layer. */
+    /** A catalogue model's render size, default layer and class labels. */
     VisionModel withDefaults(ZooModel zoo) {
         this.renderSize = zoo.renderSize();
         this.defaultLayer = zoo.defaultLayer();
+        this.labels = Labels.ofCatalogue(zoo.name());
         return this;
     }
 
@@ -77,12 +71,10 @@ public final class VisionModel {
         return name;
     }
 
-    /** The same model with class labels for its output layer ({@link Labels#NONE}: none). */
-    public VisionModel withLabels(Labels labels) {
-        VisionModel labelled = new VisionModel(name, structure, weights, preprocessing, inputShape, aliases, weightsLabel, labels);
-        labelled.renderSize = renderSize;
-        labelled.defaultLayer = defaultLayer;
-        return labelled;
+    /** Class labels for the output layer ({@link Labels#NONE}: none), as the loader finds them. */
+    VisionModel withLabels(Labels labels) {
+        this.labels = labels;
+        return this;
     }
 
     /** The names of the output layer's classes, by index; empty when the model has none. */

@@ -221,15 +221,7 @@ public final class WeightStore {
             if (stamp.equals(readMarker(marker))) {
                 return GOOD;
             }
-            long actual;
-            try (InputStream in = Files.newInputStream(target)) {
-                Adler32 sum = new Adler32();
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    sum.update(buf, 0, n);
-                }
-                actual = sum.getValue();
-            }
+            long actual = FileDigest.adler32(target);
             if (actual != f.adler32()) {
                 return actual;
             }
