@@ -92,6 +92,8 @@ public final class RenderOptions {
     private Preset chosen;
     /** The model's input channels: the images' channels (3 = RGB, 1 = grey, 4 = RGBA). */
     private int channels = 3;
+    /** The size the model was trained at: the lucid transforms' pixel amounts are in proportion to it. */
+    private int modelSize = 224;
 
     Preset preset() {
         if (chosen == null) {
@@ -112,7 +114,7 @@ public final class RenderOptions {
         return p;
     }
 
-    /** Whether the colour decorrelation applies: never for models of other than 3 channels (see {@link #forChannels}). */
+    /** Whether the colour decorrelation applies: never for models of other than 3 channels (see {@link #forModel}). */
     boolean decorrelate() {
         if (channels != 3) {
             return false;
@@ -121,25 +123,19 @@ public final class RenderOptions {
     }
 
     /**
-     * Makes images of the model's {@code channels}, checking first that the options can: featviz writes 1 to 4
+     * Makes images of the model's channels, checking first that the options can: featviz writes 1 to 4
      * channels, and an explicit --decorrelate needs 3 (a preset's is dropped, since the preset does not know
-     * the model).
+     * the model). Lucid's transforms are sized to the model's training resolution ({@link #transformsFor}).
      */
     void forModel(featviz.model.VisionModel model) {
-        forChannels(model.inputShape()[0]);
-        modelSize = model.inputShape()[1];
-    }
-
-    /** The size the model was trained at: the lucid transforms' pixel amounts are in proportion to it. */
-    private int modelSize = 224;
-
-    void forChannels(int channels) {
+        int channels = model.inputShape()[0];
         featviz.io.ImageFiles.checkChannels(channels);
         if (channels != 3 && Boolean.TRUE.equals(decorrelate)) {
             throw new UsageException("--decorrelate mixes R, G and B, so it is for 3-channel models; this one takes "
                     + channels + " channel" + (channels == 1 ? "" : "s") + " (leave it out: the presets skip it here)");
         }
         this.channels = channels;
+        this.modelSize = model.inputShape()[1];
     }
 
     int channels() {
@@ -238,7 +234,7 @@ public final class RenderOptions {
         return decorrelate() ? DecorrelatedPixelParam.fromImage(images) : new PixelParam(images);
     }
 
-    /** The start file at px x px in the model's channels (call {@link #forChannels} first), or null. */
+    /** The start file at px x px in the model's channels (call {@link #forModel} first), or null. */
     INDArray startImage(int px) {
         return startsFromFile() ? ImageFiles.read(Path.of(start), px, px, channels) : null;
     }
