@@ -3,16 +3,12 @@ package featviz.analysis;
 import featviz.model.Labels;
 
 import featviz.UsageException;
-import featviz.model.GraphSpec;
 import featviz.model.ImageNetwork;
 import featviz.model.VisionModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,34 +41,14 @@ public final class Predictor {
         this.labels = labels;
         this.height = height;
         this.width = width;
-        GraphSpec spec = model.spec(height, width);
-        GraphSpec.Vertex out = classifierOutput(spec, model.name());
-        this.output = out.name();
-        this.softmaxApplied = !(out.layer() instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax);
+        this.output = model.outputLayerAt(height, width);
+        if (output == null) {
+            throw new UsageException(model.name() + " has no classifier output (no final layer outputs a vector of "
+                    + "class scores); predict needs one");
+        }
+        var out = model.spec(height, width).vertex(output).layer();
+        this.softmaxApplied = !(out instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax);
         this.network = model.network(List.of(output), DataType.FLOAT, height, width);
-    }
-
-    /** The vertex whose output is the class scores, or a UsageException naming what the model ends with. */
-    static GraphSpec.Vertex classifierOutput(GraphSpec spec, String modelName) {
-        Set<String> read = new HashSet<>();
-        spec.vertices().forEach(v -> read.addAll(v.inputs()));
-        List<GraphSpec.Vertex> ends = spec.vertices().stream()
-                .filter(v -> !read.contains(v.name()) && !v.name().equals(spec.inputName())).toList();
-        // A graph may end in several vectors (a classifier and a pooled feature, say): an output layer or a
-        // softmax is the classifier; otherwise the last vector output in network order.
-        List<GraphSpec.Vertex> vectors = ends.stream()
-                .filter(v -> v.outputType() instanceof InputType.InputTypeFeedForward).toList();
-        for (GraphSpec.Vertex v : vectors) {
-            if (v.layer() instanceof org.deeplearning4j.nn.conf.layers.OutputLayer
-                    || v.layer() instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax) {
-                return v;
-            }
-        }
-        if (!vectors.isEmpty()) {
-            return vectors.get(vectors.size() - 1);
-        }
-        throw new UsageException(modelName + " has no classifier output (no final layer outputs a vector of class "
-                + "scores); predict needs one");
     }
 
     /** The name of the output layer the probabilities come from. */

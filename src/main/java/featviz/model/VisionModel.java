@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -83,28 +86,38 @@ public final class VisionModel {
     }
 
     /**
-     * The vertex whose units are the model's classes: the last vertex that nothing else reads and that has
-     * one value per unit (a dense or output layer); with labels, one with as many units as there are labels.
-     * Null when there is none. Shapes are inferred at the given input size (dense layers fix it for some models).
+     * The vertex whose units are the model's classes at the given input size, or null when there is none there
+     * (dense layers fix the input size of some models). One of the vertices that nothing else reads and that
+     * output one value per unit, with as many units as the model has labels (when it has any): an output layer
+     * or a softmax if there is one (a graph may also end in a pooled feature), else the last in network order.
+     * What {@code class(NAME)} maximises and {@code predict} reads.
      */
-    public String outputLayer(int height, int width) {
-        String atSize = outputLayer(spec(height, width));
-        // a dense head fixes the input size: found at the model's own size, the caller's size check then
-        // says that this size does not fit rather than that there is no output layer
-        return atSize != null ? atSize : outputLayer(defaultSpec());
-    }
-
-    private String outputLayer(GraphSpec spec) {
+    public String outputLayerAt(int height, int width) {
+        GraphSpec spec = spec(height, width);
         java.util.Set<String> read = new java.util.HashSet<>();
         spec.vertices().forEach(v -> read.addAll(v.inputs()));
-        String found = null;
-        for (GraphSpec.Vertex v : spec.vertices()) {
-            if (!read.contains(v.name()) && v.outputType() instanceof InputType.InputTypeFeedForward f
-                    && (labels.isEmpty() || f.getSize() == labels.size())) {
-                found = v.name();
+        List<GraphSpec.Vertex> vectors = spec.vertices().stream()
+                .filter(v -> !read.contains(v.name()) && !v.name().equals(spec.inputName())
+                        && v.outputType() instanceof InputType.InputTypeFeedForward f
+                        && (labels.isEmpty() || f.getSize() == labels.size()))
+                .toList();
+        for (GraphSpec.Vertex v : vectors) {
+            Layer layer = v.layer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.OutputLayer
+                    || layer instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax) {
+                return v.name();
             }
         }
-        return found;
+        return vectors.isEmpty() ? null : vectors.get(vectors.size() - 1).name();
+    }
+
+    /**
+     * {@link #outputLayerAt}, found at the model's own size when the asked size does not fit its dense head: the
+     * caller's size check then says that this size does not fit rather than that there is no output layer.
+     */
+    public String outputLayer(int height, int width) {
+        String atSize = outputLayerAt(height, width);
+        return atSize != null ? atSize : outputLayerAt(inputShape[1], inputShape[2]);
     }
 
     public String weightsLabel() {
