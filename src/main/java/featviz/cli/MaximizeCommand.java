@@ -16,6 +16,7 @@ import featviz.objective.ObjectiveParser;
 import featviz.objective.Objectives;
 import featviz.render.ChannelSelection;
 import featviz.render.RenderResult;
+import featviz.job.LayerJob;
 import featviz.render.Renderer;
 import featviz.render.Shard;
 import java.awt.image.BufferedImage;
@@ -188,14 +189,15 @@ public final class MaximizeCommand implements Callable<Integer> {
                 err.flush();
             }
             settings.put("batch", batch);
-            return new DirectoryRender(model.name(), layerName, dir, batch, json, quiet, err, spec.commandLine().getOut())
+            return new LayerJob(model.name(), layerName, dir, batch)
                     .run(mine, selected.size(), shard, settings,
                             chans -> renderer(network, channelObjective(vertex, layerName, chans), chans, px, startImage),
-                            render.steps(), c -> Provenance.chunks(perChannel(settings, layerName, c), args(model, layerName, c)));
+                            render.steps(), c -> Provenance.chunks(perChannel(settings, layerName, c), args(model, layerName, c)),
+                            new LayerJobReporter(model.name(), layerName, json, quiet, err, spec.commandLine().getOut()));
         }
         long channel = mine.get(0);
         Path out = output != null ? output : Path.of(String.format(Locale.ROOT, "%s_%s_%d.png", model.name(),
-                DirectoryRender.fileSafe(layerName), channel));
+                LayerJob.fileSafe(layerName), channel));
         AtomicFiles.requireWritableDirectory(out); // before hours of work, not after
         Renderer r = renderer(network, channelObjective(vertex, layerName, List.of(channel)), List.of(channel), px, startImage);
         return renderOne(r, out, Provenance.chunks(perChannel(settings, layerName, channel), args(model, layerName, channel)),

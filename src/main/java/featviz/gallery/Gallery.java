@@ -1,5 +1,6 @@
 package featviz.gallery;
 
+import featviz.job.Manifest;
 import featviz.RunFailure;
 import featviz.UsageException;
 import featviz.io.AtomicFiles;

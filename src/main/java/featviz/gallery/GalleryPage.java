@@ -1,5 +1,6 @@
 package featviz.gallery;
 
+import featviz.job.Manifest;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;

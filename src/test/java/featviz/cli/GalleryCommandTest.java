@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import featviz.gallery.ContactSheet;
 import featviz.gallery.GalleryFixtures;
-import featviz.gallery.Manifest;
+import featviz.job.Manifest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package featviz.gallery;
 
+import featviz.job.Manifest;
 import featviz.io.PngWriter;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package featviz.gallery;
+package featviz.job;
 
 import featviz.UsageException;
 import featviz.io.AtomicFiles;

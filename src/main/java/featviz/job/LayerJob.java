@@ -1,15 +1,13 @@
-package featviz.cli;
+package featviz.job;
 
 import featviz.UsageException;
-import featviz.gallery.Manifest;
+import featviz.job.Manifest;
 import featviz.io.AtomicFiles;
 import featviz.io.ImageFiles;
 import featviz.io.PngWriter;
-import featviz.render.RenderListener;
 import featviz.render.RenderResult;
 import featviz.render.Renderer;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,40 +20,58 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Renders many channels of one layer into a directory: {@code DIR/<model>/<layer>/<channel>.png} and
- * {@code DIR/manifest.json}. Channels already in the manifest with the same settings are skipped, so a
+ * A whole-layer job: renders many channels of one layer into a directory, {@code DIR/<model>/<layer>/<channel>.png}
+ * and {@code DIR/manifest.json}. Channels already in the manifest with the same settings are skipped, so a
  * rerun resumes; every file is written atomically and the manifest after every batch, so a run killed at
- * any moment leaves nothing half-written; Ctrl-C finishes the batch in flight and exits 130.
+ * any moment leaves nothing half-written; a stop request ({@link Reporter#stopRequested}) finishes the batch
+ * in flight. How the job talks to its user (progress, JSON lines, Ctrl-C) is the {@link Reporter}'s business.
  */
-final class DirectoryRender {
+public final class LayerJob {
+    /** Exit status of a job stopped on request (the shell's for SIGINT). */
+    public static final int EXIT_STOPPED = 130;
+
+    /** What a job tells its user, and how the user asks it to stop. */
+    public interface Reporter {
+        /** Before the first render: how many of the selected channels are done and how many are left. */
+        void planned(int mine, int selected, String shard, int alreadyDone, int todo);
+
+        /** After each channel's image and manifest entry are written. */
+        void rendered(long channel, Path file, double objective, double seconds);
+
+        /** After each batch: {@code done} of {@code todo} channels so far; {@code objective} of its last channel. */
+        void progress(int done, int todo, double objective);
+
+        /** Checked before each batch. */
+        boolean stopRequested();
+
+        /** At the end; {@code stopped} when a stop request ended the job early. */
+        void finished(int done, int todo, Path dir, boolean stopped);
+    }
+
     private final String model;
     private final String layer;
     private final Path dir;
     private final int batch;
-    private final boolean json;
-    private final boolean quiet;
-    private final PrintWriter err;
-    private final PrintWriter out;
 
-    DirectoryRender(String model, String layer, Path dir, int batch, boolean json, boolean quiet, PrintWriter err,
-                    PrintWriter out) {
+    public LayerJob(String model, String layer, Path dir, int batch) {
         this.model = model;
         this.layer = layer;
         this.dir = dir;
         this.batch = batch;
-        this.json = json;
-        this.quiet = quiet;
-        this.err = err;
-        this.out = out;
     }
 
     /**
      * @param mine the channels of this run (its shard)
+     * @param selectedCount how many channels all shards together render
+     * @param shard the shard's name, null for a whole run
+     * @param settings everything that decides the pixels: equal settings are what lets a rerun skip a channel
      * @param renderers a renderer for a batch of channels, image b for channel b
      * @param provenance the PNG text chunks of a channel's image
+     * @return 0, or {@link #EXIT_STOPPED}
      */
-    int run(List<Long> mine, int selectedCount, String shard, Map<String, Object> settings,
-            Function<List<Long>, Renderer> renderers, int steps, Function<Long, Map<String, String>> provenance) {
+    public int run(List<Long> mine, int selectedCount, String shard, Map<String, Object> settings,
+                   Function<List<Long>, Renderer> renderers, int steps, Function<Long, Map<String, String>> provenance,
+                   Reporter reporter) {
         createDirectories(dir);
         AtomicFiles.requireWritableDirectory(dir.resolve(Manifest.FILE_NAME)); // before hours of work
         AtomicFiles.removeLeftovers(dir, 3);
@@ -70,44 +86,32 @@ final class DirectoryRender {
                 todo.add(c);
             }
         }
-        if (!quiet) {
-            err.println(String.format(Locale.ROOT, "%s %s: %d of %d channels in this %s, %d already done, %d to render",
-                    model, layer, mine.size(), selectedCount, shard == null ? "run" : "shard " + shard,
-                    mine.size() - todo.size(), todo.size()));
-            err.flush();
-        }
-        Interrupts interrupts = Interrupts.install(err);
-        RenderListener progress = ProgressBar.create(err, quiet, model + " " + layer + " channels");
+        reporter.planned(mine.size(), selectedCount, shard, mine.size() - todo.size(), todo.size());
         int done = 0;
         for (int from = 0; from < todo.size(); from += batch) {
-            if (interrupts.requested()) {
-                err.println("featviz: stopped after " + done + " of " + todo.size()
-                        + " channels; run the same command again to resume");
-                err.flush();
-                return Interrupts.EXIT_INTERRUPTED;
+            if (reporter.stopRequested()) {
+                reporter.finished(done, todo.size(), dir, true);
+                return EXIT_STOPPED;
             }
             List<Long> chans = todo.subList(from, Math.min(todo.size(), from + batch));
             long t0 = System.nanoTime();
-            RenderResult result = renderers.apply(chans).run(steps, RenderListener.NONE);
+            RenderResult result = renderers.apply(chans).run(steps, featviz.render.RenderListener.NONE);
             double seconds = (System.nanoTime() - t0) / 1e9 / chans.size();
             for (int b = 0; b < chans.size(); b++) {
-                write(manifest, settingsId, result, b, chans.get(b), seconds, provenance);
+                write(manifest, settingsId, result, b, chans.get(b), seconds, provenance, reporter);
             }
             // The manifest follows every batch, so a run killed at any moment resumes where it was.
             manifest.write(dir);
             done += chans.size();
-            progress.stepDone(done, todo.size(), result.lastObjective()[chans.size() - 1]);
+            reporter.progress(done, todo.size(), result.lastObjective()[chans.size() - 1]);
         }
         manifest.write(dir);
-        if (!quiet) {
-            err.println("rendered " + done + " channels into " + dir);
-            err.flush();
-        }
+        reporter.finished(done, todo.size(), dir, false);
         return 0;
     }
 
     private void write(Manifest manifest, String settingsId, RenderResult result, int b, long channel, double seconds,
-                       Function<Long, Map<String, String>> provenance) {
+                       Function<Long, Map<String, String>> provenance, Reporter reporter) {
         String file = model + "/" + fileSafe(layer) + "/" + String.format(Locale.ROOT, "%04d.png", channel);
         Path target = dir.resolve(file);
         createDirectories(target.getParent());
@@ -115,18 +119,11 @@ final class DirectoryRender {
         INDArray image = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
         PngWriter.write(ImageFiles.toImage(image), target, provenance.apply(channel));
         manifest.add(new Manifest.Render(model, layer, (int) channel, file, result.lastObjective()[b], seconds, settingsId));
-        if (json) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("channel", channel);
-            line.put("file", target.toString());
-            line.put("objective", result.lastObjective()[b]);
-            line.put("seconds", seconds);
-            out.println(Json.write(line));
-            out.flush();
-        }
+        reporter.rendered(channel, target, result.lastObjective()[b], seconds);
     }
 
-    static String fileSafe(String layerName) {
+    /** A layer name as a file name: characters other than letters, digits, . _ - become _. */
+    public static String fileSafe(String layerName) {
         return layerName.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
