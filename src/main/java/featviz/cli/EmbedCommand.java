@@ -1,20 +1,16 @@
 package featviz.cli;
 
 import featviz.UsageException;
-import featviz.analysis.Csv;
 import featviz.analysis.Distances;
+import featviz.analysis.Embedding;
+import featviz.analysis.EmbeddingFiles;
 import featviz.analysis.ImageDirectory;
 import featviz.analysis.ImageLoader;
-import featviz.analysis.ImageStream;
 import featviz.analysis.LayerActivations;
-import featviz.analysis.Pca;
-import featviz.analysis.Plots;
-import featviz.analysis.Subsample;
 import featviz.analysis.Tsne;
 import featviz.io.AtomicFiles;
 import featviz.model.VisionModel;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -125,10 +119,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** One point of the maps: its group (or "probe"), its file. */
-    private record Point(String group, String image, boolean probe) {
-    }
-
     @Override
     public Integer call() {
         int[] wh = AnalysisOutput.plotSize("--plot-size", plotSize);
@@ -146,11 +136,11 @@ public final class EmbedCommand implements Callable<Integer> {
             files.add(ImageDirectory.files(dir));
             fileCount += files.get(files.size() - 1).size();
         }
-        requireFewerProbes(fileCount);
+        Embedding.requireFewerProbes(probes.size(), fileCount);
         if (tsne != null) {
             tsne.check(Math.min(fileCount, tsnePoints) + probes.size());
         }
-        prepareOutput();
+        AnalysisOutput.requireWritableDirectory(output); // without making it: nothing is written before the end
         PrintWriter err = spec.commandLine().getErr();
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
         int px = AnalysisOutput.imageSize(size, model.inputShape()[1]);
@@ -161,92 +151,24 @@ public final class EmbedCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        List<INDArray> probeVectors = new ArrayList<>();
-        for (Path p : probes) {
-            probeVectors.add(acts.means(loader.readNamed(p)));
-        }
-
-        List<Distances.Group> groups = new ArrayList<>();
-        List<Point> points = new ArrayList<>();
-        int[] skippedPerGroup = new int[files.size()];
-        var progress = ItemProgress.create(err, quiet, "embed", "images", fileCount);
-        int before = 0;
-        for (int g = 0; g < files.size(); g++) {
-            List<INDArray> parts = new ArrayList<>();
-            String name = groupNames.get(g);
-            int offset = before;
-            int skippedBefore = loader.skipped().size();
-            ImageStream.forEachBatch(files.get(g), loader, batch, (read, images) -> {
-                parts.add(acts.means(images));
-                read.forEach(f -> points.add(new Point(name, f.toString(), false)));
-            }, done -> progress.accept(offset + done));
-            before += files.get(g).size();
-            skippedPerGroup[g] = loader.skipped().size() - skippedBefore;
-            if (parts.isEmpty()) {
-                throw new UsageException("no readable images in " + directories.get(g) + " ("
-                        + files.get(g).size() + " files skipped)");
-            }
-            groups.add(new Distances.Group(name, Nd4j.concat(0, parts.toArray(INDArray[]::new))));
-        }
-        int imageCount = points.size();
-        requireFewerProbes(imageCount);
-        List<Distances.Group> probeGroups = new ArrayList<>();
-        for (int i = 0; i < probes.size(); i++) {
-            probeGroups.add(new Distances.Group(probes.get(i).toString(), probeVectors.get(i)));
-            points.add(new Point("probe", probes.get(i).toString(), true));
-        }
-        List<Distances.Row> distances = Distances.summary(groups, probeGroups);
-
-        List<INDArray> all = new ArrayList<>();
-        groups.forEach(g -> all.add(g.vectors()));
-        probeGroups.forEach(p -> all.add(p.vectors()));
-        INDArray vectorsAll = Nd4j.concat(0, all.toArray(INDArray[]::new));
-        double[][] pca = Pca.project(vectorsAll, 2).toDoubleMatrix();
-
-        List<Integer> mapped = null;
-        double[][] map = null;
-        if (tsne != null) {
-            int[] sizes = groups.stream().mapToInt(g -> (int) g.size()).toArray();
-            mapped = new ArrayList<>(Subsample.indices(sizes, tsnePoints, seed));
-            for (int i = 0; i < probes.size(); i++) {
-                mapped.add(imageCount + i);
-            }
-            tsne.check(mapped.size());
-            INDArray chosen = vectorsAll.getRows(mapped.stream().mapToInt(Integer::intValue).toArray());
-            map = tsne.fit(chosen, ItemProgress.create(err, quiet, "t-SNE", "iterations", iterations));
-        }
+        Embedding.TsneSettings map = tsne == null ? null : new Embedding.TsneSettings(tsne, tsnePoints, seed,
+                ItemProgress.create(err, quiet, "t-SNE", "iterations", iterations));
+        Embedding embedding = Embedding.compute(acts, loader, batch, groupNames, directories, files, probes, map,
+                ItemProgress.create(err, quiet, "embed", "images", fileCount));
 
         // Everything is computed: now the files, each written atomically.
-        String title = model.name() + " " + acts.layer();
         List<String> written = new ArrayList<>();
-        write(written, "distances.csv", distancesCsv(distances).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        List<Integer> everyone = new ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            everyone.add(i);
-        }
-        write(written, "pca.csv", coordinatesCsv(points, everyone, pca, "pc1", "pc2"));
-        write(written, "pca.png", Plots.png(scatter(title + ": PCA of mean activations", "PC 1", "PC 2",
-                points, everyone, pca, groupNames, wh)));
-        if (map != null) {
-            write(written, "tsne.csv", coordinatesCsv(points, mapped, map, "x", "y"));
-            String note = mapped.size() - probes.size() < imageCount
-                    ? String.format(Locale.ROOT, " (%d of %d images)", mapped.size() - probes.size(), imageCount) : "";
-            write(written, "tsne.png", Plots.png(scatter(title + ": t-SNE, perplexity " + Csv.number(perplexity).replaceFirst("\\.0$", "") + note, "t-SNE 1",
-                    "t-SNE 2", points, mapped, map, groupNames, wh)));
-        }
-        if (vectors) {
-            write(written, "vectors.csv", vectorsCsv(points, vectorsAll));
-        }
-
-        report(groups, groupNames, skippedPerGroup, loader.skipped().size(), distances, written, err);
+        Map<String, byte[]> contents = EmbeddingFiles.of(embedding, model.name() + " " + acts.layer(), groupNames,
+                perplexity, vectors, wh[0], wh[1]);
+        AnalysisOutput.createDirectory(output);
+        contents.forEach((name, bytes) -> {
+            Path file = output.resolve(name);
+            AtomicFiles.write(file, bytes);
+            written.add(file.toString());
+        });
+        report(embedding.groups(), groupNames, embedding.skipped(), loader.skipped().size(), embedding.distances(),
+                written, err);
         return 0;
-    }
-
-    private void requireFewerProbes(int images) {
-        if (probes.size() > images) {
-            throw new UsageException(probes.size() + " probes but only " + images + " images in the groups: a probe is "
-                    + "compared with groups of images, so give fewer probes than images");
-        }
     }
 
     /** Directory names; the whole path where two directories have the same name. */
@@ -264,81 +186,6 @@ public final class EmbedCommand implements Callable<Integer> {
             }
         }
         return names;
-    }
-
-    /** Checks the output directory could be made and written, without making it (nothing is written before the end). */
-    private void prepareOutput() {
-        AnalysisOutput.requireWritableDirectory(output);
-    }
-
-    private void write(List<String> written, String name, byte[] content) {
-        Path file = output.resolve(name);
-        AnalysisOutput.createDirectory(output);
-        AtomicFiles.write(file, content);
-        written.add(file.toString());
-    }
-
-    private static String distancesCsv(List<Distances.Row> rows) {
-        StringBuilder sb = new StringBuilder("kind,from,to,pairs,mean_l2,mean_cosine\n");
-        for (Distances.Row r : rows) {
-            sb.append(r.kind()).append(',').append(Csv.field(r.from())).append(',').append(Csv.field(r.to())).append(',')
-                    .append(r.pairs()).append(',').append(Csv.number(r.meanL2())).append(',')
-                    .append(Csv.number(r.meanCosine())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static byte[] coordinatesCsv(List<Point> points, List<Integer> rows, double[][] xy, String xName, String yName) {
-        StringBuilder sb = new StringBuilder("group,image,probe," + xName + "," + yName + "\n");
-        for (int k = 0; k < rows.size(); k++) {
-            Point p = points.get(rows.get(k));
-            sb.append(Csv.field(p.group())).append(',').append(Csv.field(p.image())).append(',').append(p.probe())
-                    .append(',').append(xy[k][0]).append(',').append(xy[k][1]).append('\n');
-        }
-        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static byte[] vectorsCsv(List<Point> points, INDArray vectors) {
-        StringBuilder sb = new StringBuilder("group,image,probe");
-        for (long c = 0; c < vectors.size(1); c++) {
-            sb.append(',').append(c);
-        }
-        sb.append('\n');
-        for (int i = 0; i < points.size(); i++) {
-            Point p = points.get(i);
-            sb.append(Csv.field(p.group())).append(',').append(Csv.field(p.image())).append(',').append(p.probe());
-            for (double v : vectors.getRow(i).toDoubleVector()) {
-                sb.append(',').append(Csv.number(v));
-            }
-            sb.append('\n');
-        }
-        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** rows[k] is the point of xy[k]. */
-    private static org.knowm.xchart.XYChart scatter(String title, String xTitle, String yTitle, List<Point> points,
-                                                    List<Integer> rows, double[][] xy, List<String> groupNames, int[] wh) {
-        List<Plots.PointSet> groups = new ArrayList<>();
-        for (String g : groupNames) {
-            List<double[]> pts = new ArrayList<>();
-            for (int k = 0; k < rows.size(); k++) {
-                Point p = points.get(rows.get(k));
-                if (!p.probe() && p.group().equals(g)) {
-                    pts.add(xy[k]);
-                }
-            }
-            groups.add(new Plots.PointSet(g, pts.stream().mapToDouble(a -> a[0]).toArray(),
-                    pts.stream().mapToDouble(a -> a[1]).toArray()));
-        }
-        List<Plots.PointSet> probeSets = new ArrayList<>();
-        for (int k = 0; k < rows.size(); k++) {
-            Point p = points.get(rows.get(k));
-            if (p.probe()) {
-                String name = Path.of(p.image()).getFileName().toString();
-                probeSets.add(new Plots.PointSet(name, new double[] {xy[k][0]}, new double[] {xy[k][1]}));
-            }
-        }
-        return Plots.scatter(title, xTitle, yTitle, groups, probeSets, wh[0], wh[1]);
     }
 
     private void report(List<Distances.Group> groups, List<String> names, int[] skipped, int skippedTotal,
