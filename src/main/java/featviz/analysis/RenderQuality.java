@@ -106,7 +106,7 @@ public final class RenderQuality {
             seen[0] += values.length;
         }, progress);
         if (seen[0] == 0) {
-            throw new UsageException("no readable images among the " + files.size() + " files of the examples directory");
+            throw new UsageException("no readable images among the " + files.size() + " files of " + files.get(0).getParent());
         }
         double[] best = new double[unitCount];
         double[][] meanOfTop = new double[unitCount][];

@@ -34,7 +34,7 @@ public final class QualityOptions {
 
     @Option(names = "--quality-top", paramLabel = "K",
             description = "How many of each unit's most exciting real images make its reference vector. Default: " +
-                "1% of the images in --examples, at least 1.")
+                "1%% of the images in --examples, at least 1.")
     Integer top;
 
     private int size;
