@@ -35,8 +35,11 @@ public final class ImageStream {
                 images.add(image);
             }
             if (images.size() == batch || (i == files.size() - 1 && !images.isEmpty())) {
-                INDArray joined = Nd4j.concat(0, images.toArray(INDArray[]::new));
-                images.forEach(featviz.model.op.Memory::release);
+                // ND4J's concat of one array is that array: releasing the parts would free the batch itself.
+                INDArray joined = images.size() == 1 ? images.get(0) : Nd4j.concat(0, images.toArray(INDArray[]::new));
+                if (images.size() > 1) {
+                    images.forEach(featviz.model.op.Memory::release);
+                }
                 consumer.accept(List.copyOf(names), joined);
                 featviz.model.op.Memory.release(joined);
                 names.clear();

@@ -1,6 +1,7 @@
 package featviz.cli;
 
 import featviz.job.LayerJob;
+import featviz.job.Manifest;
 import featviz.render.RenderListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,12 +45,24 @@ final class LayerJobReporter implements LayerJob.Reporter {
 
     @Override
     public void rendered(long channel, Path file, double objective, double seconds) {
+        line(channel, file, objective, seconds, null);
+    }
+
+    @Override
+    public void rendered(Manifest.Render render, Path file) {
+        line(render.channel(), file, render.objective(), render.seconds(), render.quality());
+    }
+
+    private void line(long channel, Path file, double objective, double seconds, Manifest.Quality quality) {
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("channel", channel);
             line.put("file", file.toString());
             line.put("objective", objective);
             line.put("seconds", seconds);
+            if (quality != null) {
+                line.put("quality", quality.toMap());
+            }
             out.println(Json.write(line));
             out.flush();
         }

@@ -1,7 +1,10 @@
 package featviz.cli;
 
 import featviz.UsageException;
+import featviz.analysis.LayerActivations;
+import featviz.analysis.RenderQuality;
 import featviz.io.AtomicFiles;
+import featviz.job.Manifest;
 import featviz.io.GifWriter;
 import featviz.io.ImageFiles;
 import featviz.io.PngWriter;
@@ -136,12 +139,17 @@ public final class MaximizeCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    QualityOptions quality;
+
+    @Mixin
     DebugOption debugOption;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     private PrintWriter err;
+    /** The real images' reference for quality scores (--examples), or null. */
+    private RenderQuality reference;
 
     @Override
     public Integer call() {
@@ -175,6 +183,10 @@ public final class MaximizeCommand implements Callable<Integer> {
         if (directoryMode && (thresholds != null || animate != null)) {
             throw new UsageException("--thresholds and --animate are for one image; render channels one at a time");
         }
+        if (quality.enabled()) {
+            reference = quality.measure(model, RenderQuality.channels(new LayerActivations(model, layerName, px), mine),
+                    mine.size(), px, err, quiet);
+        }
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, px, px);
         Map<String, Object> settings = settings(model, px);
         settings.put("layer", layerName);
@@ -190,6 +202,8 @@ public final class MaximizeCommand implements Callable<Integer> {
             }
             settings.put("batch", batch);
             return new LayerJob(model.name(), layerName, dir, batch)
+                    .withScorer(reference == null ? null
+                            : (c, png) -> quality.score(reference, png, mine.indexOf(c), mine.indexOf(c)))
                     .run(mine, selected.size(), shard, settings,
                             chans -> renderer(network, channelObjective(vertex, layerName, chans), chans, px, startImage),
                             render.steps(), c -> Provenance.chunks(perChannel(settings, layerName, c), args(model, layerName, c)),
@@ -246,6 +260,9 @@ public final class MaximizeCommand implements Callable<Integer> {
         ImageNetwork network = model.network(new TreeSet<>(goal.layers()), DataType.FLOAT, px, px);
         Path out = output != null ? output : Path.of(model.name() + "_objective.png");
         AtomicFiles.requireWritableDirectory(out);
+        if (quality.enabled()) {
+            reference = quality.measure(model, RenderQuality.objective(model, goal, px), 1, px, err, quiet);
+        }
         List<Long> images = new ArrayList<>();
         for (long b = 0; b < batch; b++) {
             images.add(b);
@@ -300,6 +317,12 @@ public final class MaximizeCommand implements Callable<Integer> {
         if (animate != null) {
             GifWriter.write(frames, animate, 80);
         }
+        // Scored from the written files, as a user gets them (8-bit pixels, no transforms).
+        List<Manifest.Quality> scores = new ArrayList<>();
+        long n = result.image().size(0);
+        for (int b = 0; reference != null && b < n; b++) {
+            scores.add(quality.score(reference, n == 1 ? out : withSuffix(out, "_" + b), 0, 0));
+        }
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("output", out.toString());
@@ -313,10 +336,18 @@ public final class MaximizeCommand implements Callable<Integer> {
             summary.put("objective_last", result.lastObjective()[0]);
             summary.put("steps", steps);
             summary.put("seconds_per_step", result.secondsPerStep());
+            if (scores.size() == 1) {
+                summary.put("quality", scores.get(0).toMap());
+            } else if (!scores.isEmpty()) {
+                summary.put("quality", scores.stream().map(Manifest.Quality::toMap).toList());
+            }
             spec.commandLine().getOut().println(Json.write(summary));
             spec.commandLine().getOut().flush();
         } else if (!quiet) {
             err.println("wrote " + out);
+            for (int b = 0; b < scores.size(); b++) {
+                err.println("quality" + (scores.size() == 1 ? "" : " of image " + b) + ": " + QualityOptions.describe(scores.get(b)));
+            }
             err.flush();
         }
         return 0;

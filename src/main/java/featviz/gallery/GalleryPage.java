@@ -96,6 +96,7 @@ public final class GalleryPage {
                 .append("<figcaption><b class=\"channel\">channel ").append(r.channel()).append("</b>\n")
                 .append("<span class=\"numbers\">objective <span class=\"objective\">").append(number(r.objective()))
                 .append("</span> &middot; ").append(number(r.seconds())).append(" s</span>\n")
+                .append(quality(r.quality()))
                 .append("<span class=\"where\">").append(text(r.model())).append(" &middot; ").append(text(r.layer()))
                 .append(" &middot; <span class=\"settings\" title=\"settings ")
                 .append(attribute(settings == null ? r.settings() : Manifest.canonicalJson(settings))).append("\">")
@@ -111,6 +112,24 @@ public final class GalleryPage {
             h.append("</div>\n");
         }
         h.append("</figure>\n");
+    }
+
+    /**
+     * The render's quality scores ({@code maximize --examples}) as a caption line, with what they were measured
+     * against in its title; empty for a render without scores.
+     */
+    static String quality(Manifest.Quality q) {
+        if (q == null) {
+            return "";
+        }
+        return "<span class=\"quality\" data-superstimulus=\"" + (Double.isFinite(q.superstimulus()) ? q.superstimulus() : "")
+                + "\" data-plausibility=\"" + (Double.isFinite(q.plausibility()) ? q.plausibility() : "")
+                + "\" title=\"" + attribute("superstimulus: the render's activation over the largest of " + q.images()
+                + " real images (" + number(q.activation()) + " / " + number(q.bestReal()) + "); plausibility: cosine"
+                + " similarity at " + q.layer() + " to the mean of the unit's top " + q.top() + " real images")
+                + "\">superstimulus <span class=\"superstimulus\">" + number(q.superstimulus())
+                + "</span>&times; &middot; plausibility <span class=\"plausibility\">" + number(q.plausibility())
+                + "</span></span>\n";
     }
 
     private static void settingsTable(StringBuilder h, Map<String, Map<String, Object>> settings) {

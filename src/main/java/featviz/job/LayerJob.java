@@ -38,6 +38,11 @@ public final class LayerJob {
         /** After each channel's image and manifest entry are written. */
         void rendered(long channel, Path file, double objective, double seconds);
 
+        /** After each channel's image and manifest entry are written, with everything the entry holds (its quality scores). */
+        default void rendered(Manifest.Render render, Path file) {
+            rendered(render.channel(), file, render.objective(), render.seconds());
+        }
+
         /** After each batch: {@code done} of {@code todo} channels so far; {@code objective} of its last channel. */
         void progress(int done, int todo, double objective);
 
@@ -48,16 +53,32 @@ public final class LayerJob {
         void finished(int done, int todo, Path dir, boolean stopped);
     }
 
+    /** Quality scores of a channel's render, from its written image (as a user gets it). */
+    @FunctionalInterface
+    public interface Scorer {
+        Manifest.Quality score(long channel, Path image);
+    }
+
     private final String model;
     private final String layer;
     private final Path dir;
     private final int batch;
+    private Scorer scorer;
 
     public LayerJob(String model, String layer, Path dir, int batch) {
         this.model = model;
         this.layer = layer;
         this.dir = dir;
         this.batch = batch;
+    }
+
+    /**
+     * Scores every render of the run, and the renders of earlier runs in the manifest that have no scores yet
+     * (so adding {@code --examples} to a finished job's command scores it without rendering again).
+     */
+    public LayerJob withScorer(Scorer newScorer) {
+        this.scorer = newScorer;
+        return this;
     }
 
     /**
@@ -84,6 +105,8 @@ public final class LayerJob {
             var done = manifest.get(new Manifest.Key(model, layer, (int) c, settingsId));
             if (done.isEmpty() || !Files.isRegularFile(done.get().path(dir))) {
                 todo.add(c);
+            } else if (scorer != null && done.get().quality() == null) {
+                manifest.add(done.get().withQuality(scorer.score(c, done.get().path(dir))));
             }
         }
         reporter.planned(mine.size(), selectedCount, shard, mine.size() - todo.size(), todo.size());
@@ -118,8 +141,11 @@ public final class LayerJob {
         INDArray images = result.image();
         INDArray image = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
         PngWriter.write(ImageFiles.toImage(image), target, provenance.apply(channel));
-        manifest.add(new Manifest.Render(model, layer, (int) channel, file, result.lastObjective()[b], seconds, settingsId));
-        reporter.rendered(channel, target, result.lastObjective()[b], seconds);
+        Manifest.Quality quality = scorer == null ? null : scorer.score(channel, target);
+        Manifest.Render render = new Manifest.Render(model, layer, (int) channel, file, result.lastObjective()[b], seconds,
+                settingsId, quality);
+        manifest.add(render);
+        reporter.rendered(render, target);
     }
 
     /** A layer name as a file name: characters other than letters, digits, . _ - become _. */

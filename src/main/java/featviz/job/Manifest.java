@@ -40,6 +40,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  *   "renders": [
  *     {"model":"vgg19","layer":"block5_conv4","channel":4,"file":"vgg19/block5_conv4/0004.png","objective":123.4,"seconds":12.3,"settings":"3f9a0c1b2d4e"}
  *   ]
+ *   (a render scored against real images also has "quality": {"superstimulus":1.8,"plausibility":0.9,...}, see Quality)
  * }
  * }</pre>
  *
@@ -91,7 +92,13 @@ public final class Manifest {
      * @param settings the id of the settings the render was made with, as {@link #addSettings} returns it
      */
     public record Render(String model, String layer, int channel, String file, double objective, double seconds,
-                         String settings) {
+                         String settings, Quality quality) {
+        /** A render without quality scores. */
+        public Render(String model, String layer, int channel, String file, double objective, double seconds,
+                      String settings) {
+            this(model, layer, channel, file, objective, seconds, settings, null);
+        }
+
         public Render {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(layer, "layer");
@@ -117,8 +124,47 @@ public final class Manifest {
 
         /** The same render with another file name, e.g. where it was copied to. */
         public Render withFile(String newFile) {
-            return new Render(model, layer, channel, newFile, objective, seconds, settings);
+            return new Render(model, layer, channel, newFile, objective, seconds, settings, quality);
         }
+
+        /** The same render with these quality scores (null: none). */
+        public Render withQuality(Quality newQuality) {
+            return new Render(model, layer, channel, file, objective, seconds, settings, newQuality);
+        }
+    }
+
+    /**
+     * How a render compares with real images ({@code maximize --examples DIR}; see
+     * {@link featviz.analysis.RenderQuality}): written as the render's {@code "quality"} object, absent when the
+     * render was not scored. Numbers that are not finite are written as {@code null} and read back as NaN.
+     *
+     * @param superstimulus the render's value of its unit over the largest among the real images
+     * @param plausibility cosine similarity at {@code layer} to the mean of the unit's {@code top} best real images
+     * @param activation the render's value of its unit
+     * @param bestReal the largest value of the unit among the {@code images} real images
+     */
+    public record Quality(double superstimulus, double plausibility, double activation, double bestReal, String layer,
+                          int top, long images) {
+        public Quality {
+            Objects.requireNonNull(layer, "layer");
+        }
+
+        /** The JSON object: the manifest's and --json's. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("superstimulus", finiteOrNull(superstimulus));
+            m.put("plausibility", finiteOrNull(plausibility));
+            m.put("activation", finiteOrNull(activation));
+            m.put("best_real", finiteOrNull(bestReal));
+            m.put("layer", layer);
+            m.put("top", top);
+            m.put("images", images);
+            return m;
+        }
+    }
+
+    private static Double finiteOrNull(double d) {
+        return Double.isFinite(d) ? d : null;
     }
 
     /** Two renders with the same key met in {@link #merge}: which one stayed. */
@@ -245,7 +291,26 @@ public final class Manifest {
         }
         String settingsId = text(node, "settings", source, what);
         return new Render(model, layer, channel.asInt(), file, number(node, "objective", source, what),
-                number(node, "seconds", source, what), settingsId);
+                number(node, "seconds", source, what), settingsId, readQuality(node.get("quality"), source, what));
+    }
+
+    /** A render's optional "quality" object (manifests written before it existed have none). */
+    private static Quality readQuality(JsonNode node, String source, String what) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw invalid(source, what + ": \"quality\" is not an object", null);
+        }
+        String where = what + " quality";
+        JsonNode top = node.get("top");
+        JsonNode images = node.get("images");
+        if (top == null || !top.canConvertToInt() || images == null || !images.canConvertToLong()) {
+            throw invalid(source, where + " has no \"top\" and \"images\" (integers)", null);
+        }
+        return new Quality(number(node, "superstimulus", source, where), number(node, "plausibility", source, where),
+                number(node, "activation", source, where), number(node, "best_real", source, where),
+                text(node, "layer", source, where), top.asInt(), images.asLong());
     }
 
     private static String text(JsonNode node, String field, String source, String what) {
@@ -455,6 +520,9 @@ public final class Manifest {
                 row.put("objective", Double.isFinite(r.objective()) ? r.objective() : null);
                 row.put("seconds", Double.isFinite(r.seconds()) ? r.seconds() : null);
                 row.put("settings", r.settings());
+                if (r.quality() != null) {
+                    row.put("quality", r.quality().toMap());
+                }
                 json.append(separator).append("    ").append(MAPPER.writeValueAsString(row));
                 separator = ",\n";
             }
