@@ -44,12 +44,20 @@ final class LayerJobReporter implements LayerJob.Reporter {
 
     @Override
     public void rendered(long channel, Path file, double objective, double seconds) {
+        rendered(channel, file, objective, seconds, false);
+    }
+
+    @Override
+    public void rendered(long channel, Path file, double objective, double seconds, boolean flat) {
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("channel", channel);
             line.put("file", file.toString());
             line.put("objective", objective);
             line.put("seconds", seconds);
+            if (flat) {
+                line.put("flat", true);
+            }
             out.println(Json.write(line));
             out.flush();
         }

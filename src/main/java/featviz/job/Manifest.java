@@ -44,6 +44,8 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * }</pre>
  *
  * <p>{@code file} is relative to the directory, with {@code /} separators, and may not leave it. A render is
+ * Optional per render: {@code "flat": true} for a unit whose objective never rose, and {@code "transparency"}, the
+ * file of its transparency heat map (same rules as {@code file}). A render is
  * identified by its {@link Key} (model, layer, channel, settings id); adding one with a key that is there
  * already replaces it. Settings are any JSON object; their id is {@link #settingsId(Map)}, a hash of their
  * canonical form, so the same settings get the same id in every shard of a run.
@@ -89,9 +91,17 @@ public final class Manifest {
      * @param objective the objective's final value; NaN when unknown or not finite
      * @param seconds how long the render took; NaN when unknown
      * @param settings the id of the settings the render was made with, as {@link #addSettings} returns it
+     * @param flat whether the objective never rose above its first value (a unit the render could not move);
+     *     written as {@code "flat": true}, left out when false
+     * @param transparency the transparency heat map beside the image, relative like {@code file}; null when none
      */
     public record Render(String model, String layer, int channel, String file, double objective, double seconds,
-                         String settings) {
+                         String settings, boolean flat, String transparency) {
+        public Render(String model, String layer, int channel, String file, double objective, double seconds,
+                      String settings) {
+            this(model, layer, channel, file, objective, seconds, settings, false, null);
+        }
+
         public Render {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(layer, "layer");
@@ -103,6 +113,10 @@ public final class Manifest {
             String problem = relativePathProblem(file);
             if (problem != null) {
                 throw new IllegalArgumentException("render file " + file + ": " + problem);
+            }
+            String heatProblem = transparency == null ? null : relativePathProblem(transparency);
+            if (heatProblem != null) {
+                throw new IllegalArgumentException("transparency file " + transparency + ": " + heatProblem);
             }
         }
 
@@ -117,7 +131,12 @@ public final class Manifest {
 
         /** The same render with another file name, e.g. where it was copied to. */
         public Render withFile(String newFile) {
-            return new Render(model, layer, channel, newFile, objective, seconds, settings);
+            return new Render(model, layer, channel, newFile, objective, seconds, settings, flat, transparency);
+        }
+
+        /** The same render with another transparency file (null: none), e.g. where it was copied to. */
+        public Render withTransparency(String newFile) {
+            return new Render(model, layer, channel, file, objective, seconds, settings, flat, newFile);
         }
     }
 
@@ -244,8 +263,14 @@ public final class Manifest {
             throw invalid(source, what + ": file " + file + ": " + problem, null);
         }
         String settingsId = text(node, "settings", source, what);
+        JsonNode flat = node.get("flat");
+        JsonNode heat = node.get("transparency");
+        String heatFile = heat != null && heat.isTextual() ? heat.asText() : null;
+        if (heatFile != null && relativePathProblem(heatFile) != null) {
+            throw invalid(source, what + ": transparency " + heatFile + ": " + relativePathProblem(heatFile), null);
+        }
         return new Render(model, layer, channel.asInt(), file, number(node, "objective", source, what),
-                number(node, "seconds", source, what), settingsId);
+                number(node, "seconds", source, what), settingsId, flat != null && flat.asBoolean(false), heatFile);
     }
 
     private static String text(JsonNode node, String field, String source, String what) {
@@ -455,6 +480,12 @@ public final class Manifest {
                 row.put("objective", Double.isFinite(r.objective()) ? r.objective() : null);
                 row.put("seconds", Double.isFinite(r.seconds()) ? r.seconds() : null);
                 row.put("settings", r.settings());
+                if (r.flat()) {
+                    row.put("flat", true);
+                }
+                if (r.transparency() != null) {
+                    row.put("transparency", r.transparency());
+                }
                 json.append(separator).append("    ").append(MAPPER.writeValueAsString(row));
                 separator = ",\n";
             }
