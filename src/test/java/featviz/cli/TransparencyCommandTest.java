@@ -71,6 +71,15 @@ class TransparencyCommandTest {
         for (var render : renders) {
             assertTrue(Files.isRegularFile(out.resolve(render.transparency())), render.toString());
         }
+        // the gallery shows both: the map beside the image, the flat unit marked
+        Path gallery = dir.resolve("gallery");
+        Cli g = Cli.run("gallery", out.toString(), "--output", gallery.toString(), "--thumb", "16");
+        assertEquals(0, g.exit(), g.toString());
+        String html = Files.readString(gallery.resolve("index.html"));
+        assertTrue(html.contains("data-flat=\"true\"") && html.contains("class=\"flat\""), html);
+        assertTrue(html.contains("<img class=\"transparency\" src=\"" + renders.get(0).transparency() + "\""), html);
+        assertTrue(Files.isRegularFile(gallery.resolve(renders.get(1).transparency())));
+        assertTrue(Manifest.load(gallery).entries().get(0).flat());
         // with the default redirection the same unit comes alive
         Cli revived = Cli.run("maximize", "--model", dead.toString(), "--layer", "dead", "--index", "0", "--size", "8",
                 "--preset", "tutorial", "--steps", "5", "--output", dir.resolve("revived.png").toString(), "--json", "--quiet");
