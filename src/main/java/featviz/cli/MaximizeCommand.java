@@ -326,8 +326,17 @@ public final class MaximizeCommand implements Callable<Integer> {
             summary.put("objective_last", result.lastObjective()[0]);
             summary.put("steps", steps);
             summary.put("seconds_per_step", result.secondsPerStep());
-            if (result.flat(0)) {
+            List<Integer> flat = new ArrayList<>();
+            for (int b = 0; b < result.firstObjective().length; b++) {
+                if (result.flat(b)) {
+                    flat.add(b);
+                }
+            }
+            if (flat.contains(0)) {
                 summary.put("flat", true); // the objective never rose: the picture shows nothing of the unit
+            }
+            if (result.firstObjective().length > 1 && !flat.isEmpty()) {
+                summary.put("flat_images", flat); // with --batch N: which of out_0.png ... stayed flat
             }
             if (!heatMaps.isEmpty()) {
                 summary.put("transparency", heatMaps.get(0).toString());

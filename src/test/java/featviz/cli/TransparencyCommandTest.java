@@ -88,6 +88,22 @@ class TransparencyCommandTest {
     }
 
     @Test
+    void anObjectiveBatchWritesAMapPerImageAndSaysWhichStayedFlat() throws Exception {
+        Path out = dir.resolve("batch.png");
+        Cli r = Cli.run("maximize", "--model", dead.toString(), "--objective", "dead:0", "--batch", "2", "--size", "8",
+                "--preset", "tutorial", "--steps", "3", "--redirect-relu", "0", "--alpha", "--transparency",
+                "--output", out.toString(), "--json", "--quiet");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("\"flat\":true") && r.out().contains("\"flat_images\":[0,1]"), r.out());
+        for (int b = 0; b < 2; b++) {
+            BufferedImage png = ImageIO.read(dir.resolve("batch_" + b + ".png").toFile());
+            assertTrue(png.getColorModel().hasAlpha());
+            assertEquals(0, png.getRGB(4, 4) >>> 24, "a dead unit's image is fully transparent");
+            assertTrue(Files.isRegularFile(dir.resolve("batch_" + b + "_transparency.png")));
+        }
+    }
+
+    @Test
     void alphaWithoutAPlaceForItIsOneLineAndExit2() {
         Cli jpg = Cli.run("maximize", "--model", corner.toString(), "--layer", "corner", "--size", "16", "--steps", "2",
                 "--alpha", "--output", dir.resolve("x.jpg").toString());
