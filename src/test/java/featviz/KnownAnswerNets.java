@@ -99,6 +99,51 @@ public final class KnownAnswerNets {
     }
 
     /**
+     * An RGB network whose one unit "corner" sees the top-left quarter of a {@code size} x {@code size} image only:
+     * one convolution as large as the image (one output position), weights 1/n on every channel of the pixels
+     * with y and x below size/2, zero elsewhere. Its gradient with respect to the image lives in that quarter.
+     */
+    public static MultiLayerNetwork cornerNet(int size) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(size, size).name("corner").nIn(3).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(size, size, 3))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        float[] w = new float[3 * size * size];
+        int half = size / 2;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < half; y++) {
+                for (int x = 0; x < half; x++) {
+                    w[(c * size + y) * size + x] = 1f / (3 * half * half);
+                }
+            }
+        }
+        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {1, 3, size, size}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 1));
+        return net;
+    }
+
+    /**
+     * A unit no grey start can wake: a 1x1 convolution "dead" (ReLU) on RGB with weights 1, 1, 1 and bias -2, so
+     * it fires only where R + G + B > 2; at mid-grey (1.5) its ReLU blocks every gradient. Channel 1 has weights
+     * 1, 1, 1 and bias 0: alive everywhere on a non-black image.
+     */
+    public static MultiLayerNetwork deadNet(DataType dt) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(dt).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).name("dead").nIn(3).nOut(2)
+                        .activation(Activation.RELU).build())
+                .setInputType(InputType.convolutional(8, 8, 3))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        net.getLayer(0).setParam("W", Nd4j.ones(dt, 2, 3, 1, 1));
+        net.getLayer(0).setParam("b", Nd4j.create(new double[][] {{-2, 0}}).castTo(dt));
+        return net;
+    }
+
+    /**
      * A 4-channel network: one 1x1 convolution "mix" whose channel k fires on input channel k and against the
      * other three (1 on k, -1/3 elsewhere), like {@link #colourNet} with a fourth channel.
      */

@@ -44,24 +44,18 @@ final class LayerJobReporter implements LayerJob.Reporter {
     }
 
     @Override
-    public void rendered(long channel, Path file, double objective, double seconds) {
-        line(channel, file, objective, seconds, null);
-    }
-
-    @Override
     public void rendered(Manifest.Render render, Path file) {
-        line(render.channel(), file, render.objective(), render.seconds(), render.quality());
-    }
-
-    private void line(long channel, Path file, double objective, double seconds, Manifest.Quality quality) {
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
-            line.put("channel", channel);
+            line.put("channel", render.channel());
             line.put("file", file.toString());
-            line.put("objective", objective);
-            line.put("seconds", seconds);
-            if (quality != null) {
-                line.put("quality", quality.toMap());
+            line.put("objective", render.objective());
+            line.put("seconds", render.seconds());
+            if (render.flat()) {
+                line.put("flat", true);
+            }
+            if (render.quality() != null) {
+                line.put("quality", render.quality().toMap());
             }
             out.println(Json.write(line));
             out.flush();

@@ -98,6 +98,12 @@ public final class MaximizeCommand implements Callable<Integer> {
     @Mixin
     RenderOptions render;
 
+    @Mixin
+    RedirectOption redirect;
+
+    @Mixin
+    TransparencyOptions transparency;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
             description = "Images per forward and backward pass: with several channels, one channel each; " +
                 "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}.")
@@ -162,9 +168,14 @@ public final class MaximizeCommand implements Callable<Integer> {
             throw new UsageException("--objective replaces --layer and --index; give one or the other");
         }
         Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
+        redirect.steps(render.preset());
+        boolean directoryLike = shard != null || objective == null && !index.matches("\\d+")
+                || (output != null && (Files.isDirectory(output) || output.toString().endsWith("/")));
+        transparency.validateOutput(output, directoryLike);
 
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
         render.forModel(model);
+        transparency.validateModel(render.channels());
         int px = render.size != null ? render.size : model.renderSize();
         INDArray startImage = render.startImage(px);
         if (like != null) {
@@ -201,7 +212,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 err.flush();
             }
             settings.put("batch", batch);
-            return new LayerJob(model.name(), layerName, dir, batch)
+            return new LayerJob(model.name(), layerName, dir, batch).output(transparency.output())
                     .withScorer(reference == null ? null
                             : (c, png) -> quality.score(reference, png, mine.indexOf(c), mine.indexOf(c)))
                     .run(mine, selected.size(), shard, settings,
@@ -281,7 +292,9 @@ public final class MaximizeCommand implements Callable<Integer> {
 
     private Renderer renderer(ImageNetwork network, Objective goal, List<Long> images, int px, INDArray startImage) {
         return new Renderer(network, goal, render.param(images, px, startImage), render.optimizers().get(),
-                render.transformsFor(network, px), render.seed);
+                render.transformsFor(network, px), render.seed)
+                .redirectRelu(redirect.steps(render.preset()))
+                .transparency(transparency.output().needsTransparency());
     }
 
     /** One picture (or, with --objective and --batch N, N of them: out_0.png ...), with snapshots and animation. */
@@ -313,7 +326,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 });
         RenderResult result = renderer.run(steps, ProgressBar.create(err, quiet, model.name() + " " + what
                 + (channel >= 0 ? ":" + channel : "")));
-        writeImages(result.image(), out, provenance);
+        List<Path> heatMaps = writeImages(result, out, provenance);
         if (animate != null) {
             GifWriter.write(frames, animate, 80);
         }
@@ -341,6 +354,21 @@ public final class MaximizeCommand implements Callable<Integer> {
             } else if (!scores.isEmpty()) {
                 summary.put("quality", scores.stream().map(Manifest.Quality::toMap).toList());
             }
+            List<Integer> flat = new ArrayList<>();
+            for (int b = 0; b < result.firstObjective().length; b++) {
+                if (result.flat(b)) {
+                    flat.add(b);
+                }
+            }
+            if (flat.contains(0)) {
+                summary.put("flat", true); // the objective never rose: the picture shows nothing of the unit
+            }
+            if (result.firstObjective().length > 1 && !flat.isEmpty()) {
+                summary.put("flat_images", flat); // with --batch N: which of out_0.png ... stayed flat
+            }
+            if (!heatMaps.isEmpty()) {
+                summary.put("transparency", heatMaps.get(0).toString());
+            }
             spec.commandLine().getOut().println(Json.write(summary));
             spec.commandLine().getOut().flush();
         } else if (!quiet) {
@@ -351,6 +379,24 @@ public final class MaximizeCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    /**
+     * The final images as {@link #writeImages(INDArray, Path, Map)} names them, with the transparency as alpha
+     * or heat maps as asked; returns the heat maps written.
+     */
+    private List<Path> writeImages(RenderResult result, Path out, Map<String, String> provenance) {
+        long n = result.image().size(0);
+        Path heat = transparency.heatMapFile();
+        List<Path> heatMaps = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            Path written = transparency.output().write(result, b, n == 1 ? out : withSuffix(out, "_" + b),
+                    heat == null || n == 1 ? heat : withSuffix(heat, "_" + b), provenance);
+            if (written != null) {
+                heatMaps.add(written);
+            }
+        }
+        return heatMaps;
     }
 
     /** One image to {@code out}; a batch of N to out_0.png ... out_{N-1}.png. */
@@ -376,6 +422,13 @@ public final class MaximizeCommand implements Callable<Integer> {
         s.put("weights", model.weightsIdentity());
         s.put("preprocess", model.preprocessing().label());
         s.putAll(render.settings());
+        s.put("redirect_relu", redirect.steps(render.preset()));
+        if (transparency.alpha) {
+            s.put("alpha", true);
+        }
+        if (transparency.output().heatMap()) {
+            s.put("transparency", true);
+        }
         s.put("size", px);
         s.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         return s;
@@ -408,7 +461,8 @@ public final class MaximizeCommand implements Callable<Integer> {
                 render.decorrelate() ? "--decorrelate" : "--no-decorrelate", "--transforms", render.transformSpec(),
                 "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
-                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize())));
+                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize()),
+                "--redirect-relu", String.valueOf(redirect.steps(render.preset()))));
         return a;
     }
 

@@ -194,6 +194,7 @@ public final class Gallery {
                 case COPIED -> copied++;
                 case UNCHANGED -> unchanged++;
             }
+            out = placeTransparency(r, out, source.get(r.key()), output, claimed, warnings);
             result.add(out); // same key: replaces the render with its name in the gallery
             placed.put(r.key(), out);
         }
@@ -207,7 +208,7 @@ public final class Gallery {
             Group g = entry.getKey();
             List<Manifest.Render> renders = entry.getValue().stream().map(r -> placed.get(r.key())).toList();
             List<ContactSheet.Cell> cells = renders.stream()
-                    .map(r -> new ContactSheet.Cell(r.path(output), Integer.toString(r.channel()),
+                    .map(r -> new ContactSheet.Cell(r.path(output), r.channel() + (r.flat() ? " flat" : ""),
                             examples.getOrDefault(r.key(), List.of()).stream().map(output::resolve).toList())).toList();
             int columns = Math.min(options.columns() > 0 ? options.columns() : ContactSheet.defaultColumns(cells.size()), cells.size());
             BufferedImage image = ContactSheet.render(cells, options.thumb(), columns, (path, reason) -> {
@@ -309,6 +310,22 @@ public final class Gallery {
     }
 
     /** The name itself if free, else name-2, name-3... before the extension; claims it. */
+    /** The render's transparency heat map placed beside its image in the gallery, if it has one that exists. */
+    private static Manifest.Render placeTransparency(Manifest.Render r, Manifest.Render out, Path from, Path output,
+                                                     Set<String> claimed, java.util.function.Consumer<String> warnings) {
+        if (r.transparency() == null) {
+            return out;
+        }
+        Path heat = from.resolve(r.transparency());
+        if (!Files.isRegularFile(heat)) {
+            warnings.accept("transparency map " + heat + " is missing; showing channel " + r.channel() + " without it");
+            return out.withTransparency(null);
+        }
+        String file = unique(r.transparency(), claimed, r.settings());
+        place(heat, output.resolve(file));
+        return out.withTransparency(file);
+    }
+
     private static String unique(String name, Set<String> claimed) {
         String candidate = name;
         for (int n = 2; !claimed.add(candidate); n++) {

@@ -90,10 +90,20 @@ public final class GalleryPage {
         h.append("<figure class=\"render\" data-channel=\"").append(r.channel())
                 .append("\" data-objective=\"").append(Double.isFinite(r.objective()) ? Double.toString(r.objective()) : "")
                 .append("\" data-seconds=\"").append(Double.isFinite(r.seconds()) ? Double.toString(r.seconds()) : "")
+                .append(r.flat() ? "\" data-flat=\"true" : "")
                 .append("\">\n<a href=\"").append(src).append("\"><img class=\"render-image\" src=\"").append(src)
                 .append("\" alt=\"").append(attribute(r.model() + " " + r.layer() + " channel " + r.channel()))
-                .append("\" width=\"").append(thumb).append("\" height=\"").append(thumb).append("\"></a>\n")
-                .append("<figcaption><b class=\"channel\">channel ").append(r.channel()).append("</b>\n")
+                .append("\" width=\"").append(thumb).append("\" height=\"").append(thumb).append("\"></a>\n");
+        if (r.transparency() != null) {
+            String heat = url(r.transparency());
+            h.append("<a href=\"").append(heat).append("\"><img class=\"transparency\" src=\"").append(heat)
+                    .append("\" alt=\"where the gradient of channel ").append(r.channel()).append(" went\" title=\"")
+                    .append("transparency: where the gradient went (black none, white most)\" width=\"").append(thumb)
+                    .append("\" height=\"").append(thumb).append("\"></a>\n");
+        }
+        h.append("<figcaption><b class=\"channel\">channel ").append(r.channel()).append("</b>\n")
+                .append(r.flat() ? "<span class=\"flat\" title=\"the objective never rose above its first value: the"
+                        + " picture shows nothing of this unit\">flat</span>\n" : "")
                 .append("<span class=\"numbers\">objective <span class=\"objective\">").append(number(r.objective()))
                 .append("</span> &middot; ").append(number(r.seconds())).append(" s</span>\n")
                 .append(quality(r.quality()))
@@ -221,6 +231,9 @@ public final class GalleryPage {
             figure img { display: block; width: 100%; max-width: THUMBpx; height: auto; aspect-ratio: 1 / 1;
                          object-fit: contain; image-rendering: auto; margin: 0 auto; background: #1e1e1e; }
             .examples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2px; margin-top: 4px; }
+            /* a checkerboard behind renders, so an alpha channel (--alpha) shows as see-through */
+            img.render-image { background: repeating-conic-gradient(#777 0 25%, #aaa 0 50%) 50% / 16px 16px; }
+            figcaption .flat { color: #c0392b; font-weight: 600; }
             .examples img { display: block; width: 100%; height: auto; aspect-ratio: 1 / 1; object-fit: cover; }
             figcaption { font-size: 12px; margin-top: 4px; overflow-wrap: anywhere; }
             figcaption > span { display: block; }

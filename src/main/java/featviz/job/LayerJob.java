@@ -3,8 +3,6 @@ package featviz.job;
 import featviz.UsageException;
 import featviz.job.Manifest;
 import featviz.io.AtomicFiles;
-import featviz.io.ImageFiles;
-import featviz.io.PngWriter;
 import featviz.render.RenderResult;
 import featviz.render.Renderer;
 import java.io.IOException;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A whole-layer job: renders many channels of one layer into a directory, {@code DIR/<model>/<layer>/<channel>.png}
@@ -35,13 +31,8 @@ public final class LayerJob {
         /** Before the first render: how many of the selected channels are done and how many are left. */
         void planned(int mine, int selected, String shard, int alreadyDone, int todo);
 
-        /** After each channel's image and manifest entry are written. */
-        void rendered(long channel, Path file, double objective, double seconds);
-
-        /** After each channel's image and manifest entry are written, with everything the entry holds (its quality scores). */
-        default void rendered(Manifest.Render render, Path file) {
-            rendered(render.channel(), file, render.objective(), render.seconds());
-        }
+        /** After each channel's image and manifest entry are written: the entry (objective, flatness, scores) and the image. */
+        void rendered(Manifest.Render render, Path file);
 
         /** After each batch: {@code done} of {@code todo} channels so far; {@code objective} of its last channel. */
         void progress(int done, int todo, double objective);
@@ -64,12 +55,19 @@ public final class LayerJob {
     private final Path dir;
     private final int batch;
     private Scorer scorer;
+    private ImageOutput output = ImageOutput.PLAIN;
 
     public LayerJob(String model, String layer, Path dir, int batch) {
         this.model = model;
         this.layer = layer;
         this.dir = dir;
         this.batch = batch;
+    }
+
+    /** How each channel's image is written (alpha, heat map); the renderers must then keep the transparency. */
+    public LayerJob output(ImageOutput how) {
+        this.output = how;
+        return this;
     }
 
     /**
@@ -138,12 +136,11 @@ public final class LayerJob {
         String file = model + "/" + fileSafe(layer) + "/" + String.format(Locale.ROOT, "%04d.png", channel);
         Path target = dir.resolve(file);
         createDirectories(target.getParent());
-        INDArray images = result.image();
-        INDArray image = images.get(NDArrayIndex.point(b)).reshape(1, images.size(1), images.size(2), images.size(3));
-        PngWriter.write(ImageFiles.toImage(image), target, provenance.apply(channel));
+        Path heat = output.write(result, b, target, null, provenance.apply(channel));
+        String heatFile = heat == null ? null : file.substring(0, file.lastIndexOf('/') + 1) + heat.getFileName();
         Manifest.Quality quality = scorer == null ? null : scorer.score(channel, target);
         Manifest.Render render = new Manifest.Render(model, layer, (int) channel, file, result.lastObjective()[b], seconds,
-                settingsId, quality);
+                settingsId, result.flat(b), heatFile, quality);
         manifest.add(render);
         reporter.rendered(render, target);
     }

@@ -45,6 +45,8 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * }</pre>
  *
  * <p>{@code file} is relative to the directory, with {@code /} separators, and may not leave it. A render is
+ * Optional per render: {@code "flat": true} for a unit whose objective never rose, and {@code "transparency"}, the
+ * file of its transparency heat map (same rules as {@code file}). A render is
  * identified by its {@link Key} (model, layer, channel, settings id); adding one with a key that is there
  * already replaces it. Settings are any JSON object; their id is {@link #settingsId(Map)}, a hash of their
  * canonical form, so the same settings get the same id in every shard of a run.
@@ -90,13 +92,16 @@ public final class Manifest {
      * @param objective the objective's final value; NaN when unknown or not finite
      * @param seconds how long the render took; NaN when unknown
      * @param settings the id of the settings the render was made with, as {@link #addSettings} returns it
+     * @param flat whether the objective never rose above its first value (a unit the render could not move);
+     *     written as {@code "flat": true}, left out when false
+     * @param transparency the transparency heat map beside the image, relative like {@code file}; null when none
      */
     public record Render(String model, String layer, int channel, String file, double objective, double seconds,
-                         String settings, Quality quality) {
-        /** A render without quality scores. */
+                         String settings, boolean flat, String transparency, Quality quality) {
+        /** A render without quality scores, transparency or flatness. */
         public Render(String model, String layer, int channel, String file, double objective, double seconds,
                       String settings) {
-            this(model, layer, channel, file, objective, seconds, settings, null);
+            this(model, layer, channel, file, objective, seconds, settings, false, null, null);
         }
 
         public Render {
@@ -111,6 +116,10 @@ public final class Manifest {
             if (problem != null) {
                 throw new IllegalArgumentException("render file " + file + ": " + problem);
             }
+            String heatProblem = transparency == null ? null : relativePathProblem(transparency);
+            if (heatProblem != null) {
+                throw new IllegalArgumentException("transparency file " + transparency + ": " + heatProblem);
+            }
         }
 
         public Key key() {
@@ -124,12 +133,17 @@ public final class Manifest {
 
         /** The same render with another file name, e.g. where it was copied to. */
         public Render withFile(String newFile) {
-            return new Render(model, layer, channel, newFile, objective, seconds, settings, quality);
+            return new Render(model, layer, channel, newFile, objective, seconds, settings, flat, transparency, quality);
+        }
+
+        /** The same render with another transparency file (null: none), e.g. where it was copied to. */
+        public Render withTransparency(String newFile) {
+            return new Render(model, layer, channel, file, objective, seconds, settings, flat, newFile, quality);
         }
 
         /** The same render with these quality scores (null: none). */
         public Render withQuality(Quality newQuality) {
-            return new Render(model, layer, channel, file, objective, seconds, settings, newQuality);
+            return new Render(model, layer, channel, file, objective, seconds, settings, flat, transparency, newQuality);
         }
     }
 
@@ -290,8 +304,15 @@ public final class Manifest {
             throw invalid(source, what + ": file " + file + ": " + problem, null);
         }
         String settingsId = text(node, "settings", source, what);
+        JsonNode flat = node.get("flat");
+        JsonNode heat = node.get("transparency");
+        String heatFile = heat != null && heat.isTextual() ? heat.asText() : null;
+        if (heatFile != null && relativePathProblem(heatFile) != null) {
+            throw invalid(source, what + ": transparency " + heatFile + ": " + relativePathProblem(heatFile), null);
+        }
         return new Render(model, layer, channel.asInt(), file, number(node, "objective", source, what),
-                number(node, "seconds", source, what), settingsId, readQuality(node.get("quality"), source, what));
+                number(node, "seconds", source, what), settingsId, flat != null && flat.asBoolean(false), heatFile,
+                readQuality(node.get("quality"), source, what));
     }
 
     /** A render's optional "quality" object (manifests written before it existed have none). */
@@ -520,6 +541,12 @@ public final class Manifest {
                 row.put("objective", Double.isFinite(r.objective()) ? r.objective() : null);
                 row.put("seconds", Double.isFinite(r.seconds()) ? r.seconds() : null);
                 row.put("settings", r.settings());
+                if (r.flat()) {
+                    row.put("flat", true);
+                }
+                if (r.transparency() != null) {
+                    row.put("transparency", r.transparency());
+                }
                 if (r.quality() != null) {
                     row.put("quality", r.quality().toMap());
                 }

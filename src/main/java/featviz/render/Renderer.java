@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.IntPredicate;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -47,6 +48,9 @@ public final class Renderer {
     private IntPredicate snapshotAt = step -> false;
     private BiConsumer<Integer, INDArray> snapshots = (step, image) -> {
     };
+    private int redirectSteps;
+    private boolean keepTransparency;
+    private INDArray transparency; // outside any workspace: it outlives every step
 
     public Renderer(ImageNetwork network, Objective objective, ImageParam param, Optimizer optimizer) {
         this(network, objective, param, optimizer, List.of(), 0);
@@ -76,9 +80,31 @@ public final class Renderer {
         return this;
     }
 
+    /**
+     * Redirects the ReLU gradients during the first {@code steps} steps ({@link featviz.model.op.ReluRedirect}),
+     * so that units no start image activates get a gradient; 0 = never.
+     */
+    public Renderer redirectRelu(int steps) {
+        this.redirectSteps = steps;
+        return this;
+    }
+
+    /**
+     * Accumulates the transparency as MACO does (Xplique's {@code maco}, Horama's {@code maco_fv}: the sum over the
+     * steps of |d objective / d image|), here the gradient of the image the parameterization makes, after the
+     * transforms' adjoints, so any parameterization has one; summed over the image's channels. See
+     * {@link RenderResult#transparency}.
+     */
+    public Renderer transparency(boolean on) {
+        this.keepTransparency = on;
+        return this;
+    }
+
     public RenderResult run(int steps, RenderListener listener) {
         double[] first = null;
         double[] last = null;
+        double[] best = null;
+        transparency = null;
         long start = System.nanoTime();
         String workspaceId = "featviz-step-" + System.identityHashCode(this);
         Set<String> cut = computeOnlyReadChannels();
@@ -86,7 +112,7 @@ public final class Renderer {
             for (int step = 1; step <= steps; step++) {
                 try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, workspaceId)) {
                     Objective.Evaluation eval;
-                    try {
+                    try (featviz.model.op.ReluRedirect.Scope redirect = step <= redirectSteps ? featviz.model.op.ReluRedirect.during() : null) {
                         eval = ascend();
                     } catch (org.nd4j.linalg.exception.ND4JIllegalStateException | IllegalStateException e) {
                         throw new featviz.RunFailure("step " + step + " failed: the network cannot take the image as"
@@ -95,6 +121,10 @@ public final class Renderer {
                     last = eval.values();
                     if (first == null) {
                         first = last.clone();
+                        best = last.clone();
+                    }
+                    for (int b = 0; b < last.length; b++) {
+                        best[b] = Math.max(best[b], last[b]);
                     }
                     listener.stepDone(step, steps, eval.total());
                     if (snapshotAt.test(step)) {
@@ -124,7 +154,9 @@ public final class Renderer {
         try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             image = param.image().dup();
         }
-        return new RenderResult(image, first, last, steps, secondsPerStep);
+        INDArray kept = transparency;
+        transparency = null;
+        return new RenderResult(image, first, last, steps, secondsPerStep, best, kept);
     }
 
     /**
@@ -155,9 +187,23 @@ public final class Renderer {
         for (int i = transforms.size() - 1; i >= 0; i--) {
             gradImage = transforms.get(i).backward(gradImage);
         }
+        if (keepTransparency && gradImage != null) {
+            accumulateTransparency(gradImage);
+        }
         optimizer.step(param.parameters(), param.backward(gradImage).castTo(param.parameters().dataType()));
         param.afterStep();
         return eval;
+    }
+
+    private void accumulateTransparency(INDArray gradImage) {
+        INDArray magnitude = org.nd4j.linalg.ops.transforms.Transforms.abs(gradImage, true).castTo(DataType.DOUBLE)
+                .sum(true, 1);
+        if (transparency == null) {
+            try (var outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                transparency = Nd4j.zeros(DataType.DOUBLE, magnitude.shape());
+            }
+        }
+        transparency.addi(magnitude);
     }
 
     private static String firstLine(Throwable e) {

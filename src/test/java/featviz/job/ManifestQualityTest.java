@@ -19,8 +19,8 @@ class ManifestQualityTest {
         Manifest m = new Manifest();
         String id = m.addSettings(Map.of("steps", 4));
         Manifest.Quality q = new Manifest.Quality(1.75, 0.875, 3.5, 2.0, "gap", 10, 1000);
-        m.add(new Manifest.Render("fashion-mnist", "relu5", 3, "fashion-mnist/relu5/0003.png", 3.25, 1.5, id, q));
-        m.add(new Manifest.Render("fashion-mnist", "relu5", 4, "fashion-mnist/relu5/0004.png", 3.0, 1.5, id,
+        m.add(new Manifest.Render("fashion-mnist", "relu5", 3, "fashion-mnist/relu5/0003.png", 3.25, 1.5, id, false, null, q));
+        m.add(new Manifest.Render("fashion-mnist", "relu5", 4, "fashion-mnist/relu5/0004.png", 3.0, 1.5, id, false, null,
                 new Manifest.Quality(Double.NaN, 0.5, -1, -2, "gap", 10, 1000)));
         m.add(new Manifest.Render("fashion-mnist", "relu5", 5, "fashion-mnist/relu5/0005.png", 3.0, 1.5, id));
         String json = m.toJson();
@@ -53,8 +53,8 @@ class ManifestQualityTest {
         Manifest a = new Manifest();
         String id = a.addSettings(Map.of("steps", 4));
         Manifest b = a.copy();
-        a.add(new Manifest.Render("m", "l", 0, "a/0000.png", 1.0, 1, id, new Manifest.Quality(1.1, 0.5, 1, 1, "gap", 1, 9)));
-        b.add(new Manifest.Render("m", "l", 0, "b/0000.png", 2.0, 1, id, new Manifest.Quality(2.2, 0.7, 2, 1, "gap", 1, 9)));
+        a.add(new Manifest.Render("m", "l", 0, "a/0000.png", 1.0, 1, id, false, null, new Manifest.Quality(1.1, 0.5, 1, 1, "gap", 1, 9)));
+        b.add(new Manifest.Render("m", "l", 0, "b/0000.png", 2.0, 1, id, false, null, new Manifest.Quality(2.2, 0.7, 2, 1, "gap", 1, 9)));
         a.merge(b);
         assertEquals(2.2, a.entries().get(0).quality().superstimulus(), 0); // b's render has the higher objective
         assertEquals(a.entries(), a.copy().entries());
