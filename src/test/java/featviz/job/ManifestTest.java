@@ -72,6 +72,24 @@ class ManifestTest {
     }
 
     @Test
+    void flatAndTransparencyRoundTripAndAreLeftOutWhenUnset() throws Exception {
+        Manifest m = new Manifest();
+        String id = m.addSettings(GalleryFixtures.settings("block5_conv4", 128));
+        m.add(render(1, id, 2.0));
+        Manifest.Render marked = new Manifest.Render("vgg19", "block5_conv4", 2, "vgg19/block5_conv4/0002.png", 0, 1.5,
+                id, true, "vgg19/block5_conv4/0002_transparency.png");
+        m.add(marked);
+        m.write(dir);
+        String json = java.nio.file.Files.readString(dir.resolve(Manifest.FILE_NAME));
+        assertEquals(1, json.split("\"flat\"", -1).length - 1, json);
+        assertEquals(1, json.split("\"transparency\"", -1).length - 1, json);
+        Manifest back = Manifest.load(dir);
+        assertEquals(marked, back.get(marked.key()).orElseThrow());
+        assertEquals(render(1, id, 2.0), back.get(render(1, id, 2.0).key()).orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> marked.withTransparency("../outside.png"));
+    }
+
+    @Test
     void addingTheSameKeyReplacesAndOtherSettingsAreKeptBeside() {
         Manifest m = new Manifest();
         String a = m.addSettings(GalleryFixtures.settings("block5_conv4", 128));
