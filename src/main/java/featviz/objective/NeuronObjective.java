@@ -4,6 +4,8 @@ import featviz.UsageException;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One unit of one channel at one position: what a single neuron of a convolutional layer sees, as opposed
@@ -47,12 +49,20 @@ public final class NeuronObjective extends LayerObjective {
         Batch.checkChannel(act, channel, displayLayer);
         long[] at = position(act);
         INDArray grad = Nd4j.zeros(act.dataType(), act.shape());
+        // Read and written through views and a copy of the N values: getDouble and putScalar on the arrays
+        // themselves would bring the whole activation to the host and back on the CUDA backend.
+        INDArrayIndex[] where = new INDArrayIndex[at.length];
+        where[0] = NDArrayIndex.all();
+        for (int d = 1; d < at.length; d++) {
+            where[d] = NDArrayIndex.point(at[d]);
+        }
+        double[] perImage = act.get(where).dup().reshape(act.size(0)).toDoubleVector();
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             if (Batch.selected(batchIndex, i)) {
-                at[0] = i;
-                values[i] = act.getDouble(at);
-                grad.putScalar(at, 1.0);
+                values[i] = perImage[i];
+                where[0] = NDArrayIndex.point(i);
+                grad.get(where).assign(1.0);
             }
         }
         return new Evaluation(values, Map.of(layer, grad));

@@ -9,9 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * source pixels around a source point with fixed weights, zero for taps outside the source. That makes
  * the map linear and sparse; {@link #gather} applies it and {@link #scatter} its exact adjoint (each
  * output's gradient returned to the same four pixels with the same weights), both in a few plain loops,
- * far cheaper than dense interpolation matrices.
+ * far cheaper than dense interpolation matrices. The CPU's sampler: {@link Sampler} picks ND4J ops instead
+ * on the portable path.
  */
-final class BilinearSampler {
+final class BilinearSampler implements Sampler {
     private final long[] inputShape;
     private final long[] outputShape;
     private final int inPixels;
@@ -92,8 +93,8 @@ final class BilinearSampler {
         }
     }
 
-    /** Images [N, C, H, W] to resampled images [N, C, h, w]. */
-    INDArray gather(INDArray image) {
+    @Override
+    public INDArray gather(INDArray image) {
         check(image, inputShape);
         double[] in = values(image);
         double[] out = new double[(int) (inputShape[0] * inputShape[1]) * outPixels];
@@ -106,8 +107,8 @@ final class BilinearSampler {
         return Nd4j.create(out, outputShape, image.dataType());
     }
 
-    /** The adjoint of {@link #gather}: a gradient [N, C, h, w] to one [N, C, H, W]. */
-    INDArray scatter(INDArray grad) {
+    @Override
+    public INDArray scatter(INDArray grad) {
         check(grad, outputShape);
         double[] g = values(grad);
         double[] out = new double[(int) (inputShape[0] * inputShape[1]) * inPixels];

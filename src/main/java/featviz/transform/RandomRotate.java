@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RandomRotate implements Transform {
     private final double[] degrees;
     /** The sampling of the last forward; null when it was the identity. */
-    private BilinearSampler sampler;
+    private Sampler sampler;
 
     public RandomRotate(double[] degrees) {
         if (degrees.length == 0) {
@@ -33,7 +33,7 @@ public final class RandomRotate implements Transform {
             sampler = null;
             return image;
         }
-        sampler = BilinearSampler.rotation(image.shape(), angle);
+        sampler = Sampler.rotation(image.shape(), angle);
         return sampler.gather(image);
     }
 

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RandomScale implements Transform {
     private final double[] scales;
     /** The resampling of the last forward; null when the factor left the size unchanged. */
-    private BilinearSampler sampler;
+    private Sampler sampler;
 
     public RandomScale(double[] scales) {
         if (scales.length == 0) {
@@ -49,7 +49,7 @@ public final class RandomScale implements Transform {
             sampler = null; // the half-pixel resize to the same size is the identity
             return image;
         }
-        sampler = BilinearSampler.resize(shape, outHeight, outWidth);
+        sampler = Sampler.resize(shape, outHeight, outWidth);
         return sampler.gather(image);
     }
 

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ResizeTo implements Transform {
     private final int height;
     private final int width;
-    private BilinearSampler sampler;
+    private Sampler sampler;
 
     public ResizeTo(int height, int width) {
         this.height = height;
@@ -24,7 +24,7 @@ public final class ResizeTo implements Transform {
             sampler = null;
             return image;
         }
-        sampler = BilinearSampler.resize(image.shape(), height, width);
+        sampler = Sampler.resize(image.shape(), height, width);
         return sampler.gather(image);
     }
 

@@ -36,6 +36,10 @@ class DeterminismAcrossProcessesTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        String ops = System.getProperty(featviz.model.op.PortableOps.PROPERTY);
+        if (ops != null) { // the path this JVM's tests run on (PortableDeterminismTest: the portable one)
+            command.add("-D" + featviz.model.op.PortableOps.PROPERTY + "=" + ops);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("featviz.cli.Main");

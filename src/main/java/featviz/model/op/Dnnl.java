@@ -33,7 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Only on ND4J's CPU backend and only in float (oneDNN's CPU convolutions are f32/bf16/int8): the CUDA
  * backend keeps the arrays on the device, and the double-precision gradient checks run libnd4j's ops.
- * {@code -Dfeatviz.onednn=false} turns it off, which is how the benchmark compares the two paths.
+ * {@code -Dfeatviz.onednn=false} turns it off, which is how the benchmark compares the two paths; so does the
+ * portable path ({@link PortableOps}), where only libnd4j's ops run.
  */
 final class Dnnl {
     private static final Engine ENGINE = Engine.load();
@@ -43,7 +44,7 @@ final class Dnnl {
 
     /** Whether arrays of this type can go through oneDNN here. */
     static boolean handles(DataType type) {
-        return ENGINE != null && type == DataType.FLOAT;
+        return ENGINE != null && type == DataType.FLOAT && !PortableOps.active();
     }
 
     /** Whether this array can go to oneDNN as it is: of a type it handles, dense in row-major order. */

@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Max, average or p-norm pooling in NCHW, with the same libnd4j arguments DL4J's SubsamplingLayer passes. Max pooling
  * on the CPU runs oneDNN's primitives in float ({@link DnnlMaxPool}) and {@link MaxPoolKernel} otherwise; both
  * are several times faster than libnd4j's and remember the maxima for the backward pass. Other backends
- * (CUDA) and average pooling run libnd4j's op.
+ * (CUDA), the portable path ({@link PortableOps}) and average pooling run libnd4j's op.
  */
 public final class Pool2d implements Op {
     public enum Kind { MAX, AVG, PNORM }
@@ -57,7 +57,7 @@ public final class Pool2d implements Op {
         input = in[0];
         String name = kind == Kind.MAX ? "maxpool2d" : kind == Kind.AVG ? "avgpool2d" : "pnormpool2d";
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(input).addIntegerArguments(args);
-        if (kernel == null || !MaxPoolKernel.supports(input)) {
+        if (kernel == null || PortableOps.active() || !MaxPoolKernel.supports(input)) {
             argmax = null;
             ranOnednn = false;
             return Ops.run(b, input);
