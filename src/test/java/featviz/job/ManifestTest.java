@@ -77,7 +77,7 @@ class ManifestTest {
         String id = m.addSettings(GalleryFixtures.settings("block5_conv4", 128));
         m.add(render(1, id, 2.0));
         Manifest.Render marked = new Manifest.Render("vgg19", "block5_conv4", 2, "vgg19/block5_conv4/0002.png", 0, 1.5,
-                id, true, "vgg19/block5_conv4/0002_transparency.png");
+                id, true, "vgg19/block5_conv4/0002_transparency.png", null);
         m.add(marked);
         m.write(dir);
         String json = java.nio.file.Files.readString(dir.resolve(Manifest.FILE_NAME));
