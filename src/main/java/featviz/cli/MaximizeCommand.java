@@ -94,6 +94,9 @@ public final class MaximizeCommand implements Callable<Integer> {
     @Mixin
     RenderOptions render;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
             description = "Images per forward and backward pass: with several channels, one channel each; " +
                 "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}.")
@@ -146,6 +149,7 @@ public final class MaximizeCommand implements Callable<Integer> {
     public Integer call() {
         err = spec.commandLine().getErr();
         render.validate();
+        precision.validate();
         if (batch < 1 || batch > 256) {
             throw new UsageException("--batch must be between 1 and 256, not " + batch);
         }
@@ -175,6 +179,7 @@ public final class MaximizeCommand implements Callable<Integer> {
             throw new UsageException("--thresholds and --animate are for one image; render channels one at a time");
         }
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, px, px);
+        precision.applyTo(network);
         Map<String, Object> settings = settings(model, px);
         settings.put("layer", layerName);
         settings.put("objective", negative ? "-channel" : "channel");
@@ -242,6 +247,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Objective parsed = ObjectiveParser.parse(objective, resolver);
         Objective goal = negative ? Objectives.negate(parsed) : parsed;
         ImageNetwork network = model.network(new TreeSet<>(goal.layers()), DataType.FLOAT, px, px);
+        precision.applyTo(network);
         Path out = output != null ? output : Path.of(model.name() + "_objective.png");
         AtomicFiles.requireWritableDirectory(out);
         List<Long> images = new ArrayList<>();
@@ -345,6 +351,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         s.putAll(render.settings());
         s.put("size", px);
         s.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        precision.addTo(s);
         return s;
     }
 
@@ -376,6 +383,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
                 "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize())));
+        precision.addTo(a);
         return a;
     }
 
