@@ -46,9 +46,9 @@ public enum Precision {
             return null;
         }
         if (!Dnnl.handles(org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
-            return "it runs on oneDNN, which is off here (ND4J's " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass()
-                    .getSimpleName() + " backend" + (Boolean.parseBoolean(System.getProperty("featviz.onednn", "true"))
-                    ? "" : ", -Dfeatviz.onednn=false") + ")";
+            boolean turnedOff = !Boolean.parseBoolean(System.getProperty("featviz.onednn", "true"));
+            return "it runs on oneDNN, which is off here (" + (turnedOff ? "-Dfeatviz.onednn=false"
+                    : "ND4J backend " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()) + ")";
         }
         if (!cpuHasBf16()) {
             return "this CPU has neither AVX512_BF16 nor AMX (" + cpuFlagsNote() + ")";
