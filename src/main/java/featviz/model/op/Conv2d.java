@@ -92,7 +92,8 @@ public final class Conv2d implements Op {
     /**
      * Computes in this precision from the next forward pass on (see {@link DnnlConvolution#precision}); returns
      * whether it applies: {@link Precision#BF16} only where oneDNN runs this convolution (float, on the CPU).
-     * Convolutions made from this one ({@link #withOutputChannels}, {@link #withParameters}) inherit it.
+     * Convolutions made from this one ({@link #withOutputChannels}, {@link #withParameters}) inherit it. An input
+     * shape oneDNN declines (negative same-mode padding) runs libnd4j's float op, as it does in fp32.
      */
     public boolean precision(Precision p) {
         if (p != Precision.FP32 && onednn == null) {
