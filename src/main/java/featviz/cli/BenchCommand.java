@@ -62,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RenderOptions render;
 
+    @Mixin
+    PrecisionOption precision;
+
     private int steps;
 
     @Option(names = "--profile", description = "Also print the time of each layer's forward and backward pass.")
@@ -89,6 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
         steps = render.steps != null ? render.steps : 10;
         size = render.size != null ? render.size : 224;
         render.validate();
+        precision.validate();
         if (batch < 1 || steps < 1 || warmup < 0 || size < 8) {
             throw new UsageException("--batch and --steps must be at least 1, --warmup 0, --size 8");
         }
@@ -103,6 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         String vertex = model.resolve(layerName);
         model.outputShape(vertex, size, size);
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, size, size);
+        precision.applyTo(network);
         double gflop = 2 * Flops.forward(model.spec(size, size), network.network().nodeNames()) / 1e9;
 
         List<Long> channels = new ArrayList<>();
@@ -142,6 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         row.put("size", size);
         row.put("batch", batch);
         row.put("preset", render.settings().get("param") + " " + render.transformSpec());
+        row.put("precision", precision.get().label());
         row.put("ms_per_step", median);
         row.put("ms_per_image", median / batch);
         row.put("gflop_per_image", gflop);
@@ -160,9 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
             out.println(Json.write(row));
         } else {
             out.println(String.format(Locale.ROOT,
-                    "%s %s %dpx batch %d (%s): %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
+                    "%s %s %dpx batch %d (%s, %s): %.0f ms/step, %.0f ms/image, %.1f GFLOP/image, %.1f GFLOP/s, peak RSS %.0f MB, "
                             + "RSS growth %.1f%% (last 5 s against the 5 s from step 50), first step at %.2f s%s",
-                    model.name(), layerName, size, batch, row.get("preset"), median, median / batch, gflop,
+                    model.name(), layerName, size, batch, row.get("preset"), row.get("precision"), median, median / batch, gflop,
                     gflop * batch / (median / 1e3), ProcessStats.peakRss() / 1e6, row.get("rss_growth_pct"),
                     firstStepAt / 1e3, profile ? String.format(Locale.ROOT, ", network %.0f ms/step",
                             (double) row.get("network_ms_per_step")) : ""));

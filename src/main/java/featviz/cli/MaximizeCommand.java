@@ -104,6 +104,9 @@ public final class MaximizeCommand implements Callable<Integer> {
     @Mixin
     TransparencyOptions transparency;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
             description = "Images per forward and backward pass: with several channels, one channel each; " +
                 "with --objective, N images of it (from different seeds; see diversity). Default: ${DEFAULT-VALUE}.")
@@ -161,6 +164,7 @@ public final class MaximizeCommand implements Callable<Integer> {
     public Integer call() {
         err = spec.commandLine().getErr();
         render.validate();
+        precision.validate();
         if (batch < 1 || batch > 256) {
             throw new UsageException("--batch must be between 1 and 256, not " + batch);
         }
@@ -199,6 +203,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                     mine.size(), px, err, quiet);
         }
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, px, px);
+        precision.applyTo(network);
         Map<String, Object> settings = settings(model, px);
         settings.put("layer", layerName);
         settings.put("objective", negative ? "-channel" : "channel");
@@ -269,6 +274,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         Objective parsed = ObjectiveParser.parse(objective, resolver);
         Objective goal = negative ? Objectives.negate(parsed) : parsed;
         ImageNetwork network = model.network(new TreeSet<>(goal.layers()), DataType.FLOAT, px, px);
+        precision.applyTo(network);
         Path out = output != null ? output : Path.of(model.name() + "_objective.png");
         AtomicFiles.requireWritableDirectory(out);
         if (quality.enabled()) {
@@ -431,6 +437,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         }
         s.put("size", px);
         s.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        precision.addTo(s);
         return s;
     }
 
@@ -463,6 +470,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
                 "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize()),
                 "--redirect-relu", String.valueOf(redirect.steps(render.preset()))));
+        precision.addTo(a);
         return a;
     }
 

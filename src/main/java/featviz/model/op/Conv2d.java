@@ -27,6 +27,7 @@ public final class Conv2d implements Op {
     private final DnnlConvolution onednn; // null where oneDNN cannot run it (not float, or not the CPU)
     private INDArray input;
     private boolean ranOnednn; // whether the last forward pass went through onednn
+    private Precision precision = Precision.FP32;
 
     /** A convolution on the caller's arrays: they stay valid and the caller's. */
     public Conv2d(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
@@ -72,7 +73,7 @@ public final class Conv2d implements Op {
                     + " for a convolution with " + Arrays.toString(weightShape));
         }
         return new Conv2d(newWeights, newBias, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same,
-                true);
+                true).inPrecision(precision);
     }
 
     /** The same geometry computing only the given output channels, in that order. */
@@ -84,7 +85,34 @@ public final class Conv2d implements Op {
         INDArray w = (all.isView() ? all.dup('c') : all)
                 .get(pick, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
         INDArray b = bias == null ? null : (bias.isView() ? bias.dup('c') : bias).get(new SpecifiedIndex(channels)).dup('c');
-        return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same, true);
+        return new Conv2d(w, b, new int[] {sH, sW}, new int[] {pH, pW}, new int[] {dH, dW}, same, true)
+                .inPrecision(precision);
+    }
+
+    /**
+     * Computes in this precision from the next forward pass on (see {@link DnnlConvolution#precision}); returns
+     * whether it applies: {@link Precision#BF16} only where oneDNN runs this convolution (float, on the CPU).
+     * Convolutions made from this one ({@link #withOutputChannels}, {@link #withParameters}) inherit it. An input
+     * shape oneDNN declines (negative same-mode padding) runs libnd4j's float op, as it does in fp32.
+     */
+    public boolean precision(Precision p) {
+        if (p != Precision.FP32 && onednn == null) {
+            return false;
+        }
+        precision = p;
+        if (onednn != null) {
+            onednn.precision(p);
+        }
+        return true;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    private Conv2d inPrecision(Precision p) {
+        precision(p);
+        return this;
     }
 
     /** Weights [outC, inC, kH, kW]; valid as long as this convolution (it no longer frees them). */

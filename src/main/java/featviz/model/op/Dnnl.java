@@ -88,6 +88,15 @@ final class Dnnl {
         return md;
     }
 
+    /** The same of another element type ({@code dnnl_bf16} for {@link Precision#BF16}'s convolutions). */
+    static dnnl_memory_desc_t typedDesc(int dataType, int tag, long... dims) {
+        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+        try (LongPointer d = new LongPointer(dims)) {
+            check(dnnl_memory_desc_init_by_tag(md, dims.length, d, dataType, tag), "describing an array");
+        }
+        return md;
+    }
+
     static long bytes(dnnl_memory_desc_t md) {
         return dnnl_memory_desc_get_size(md);
     }

@@ -44,6 +44,7 @@ final class DnnlConvolution {
     private final boolean same;
     private final Natives natives = new Natives();
     private Plan last; // the primitives of the last forward call, which backward uses
+    private int type = dnnl_f32; // of the input and weights as the primitives read them (see precision)
 
     /** Explicit padding {@code padding} on both sides, or libnd4j's same mode when {@code same}. */
     DnnlConvolution(INDArray weights, INDArray bias, int[] stride, int[] padding, int[] dilation, boolean same) {
@@ -83,6 +84,29 @@ final class DnnlConvolution {
             in.close();
         }
         return plan.fromDst.finish(out, plan.outShape);
+    }
+
+    /**
+     * Runs the convolution and its input gradient with inputs and weights in this precision from the next call
+     * on. In {@link Precision#BF16} the NCHW float input is rounded to bf16 by the conversion into the primitive's
+     * layout (no extra pass), the weights are converted once, and the output and the input gradient come out
+     * in float: only the multiplications' operands are bf16, the sums are float.
+     */
+    void precision(Precision precision) {
+        int wanted = precision == Precision.BF16 ? dnnl_bf16 : dnnl_f32;
+        if (wanted != type) {
+            natives.plans.close(); // primitives of the other type; the converted weights stay, by layout and type
+            last = null;
+            type = wanted;
+        }
+    }
+
+    /**
+     * The precision the last {@link #forward} call ran in, or null when oneDNN declined it: {@link Precision#FP32}
+     * also where bf16 was asked for and oneDNN has only reference code for the shape.
+     */
+    Precision lastPrecision() {
+        return last == null ? null : last.type() == dnnl_bf16 ? Precision.BF16 : Precision.FP32;
     }
 
     /** The gradient with respect to the input of the last {@link #forward} call, which oneDNN ran. */
@@ -153,13 +177,33 @@ final class DnnlConvolution {
                 padAfter[d] = padding[d];
             }
         }
-        return build(shape, out, padBefore, padAfter);
+        if (type == dnnl_f32) {
+            return build(shape, out, padBefore, padAfter, dnnl_f32);
+        }
+        Plan plan = build(shape, out, padBefore, padAfter, type);
+        return plan != null ? plan : build(shape, out, padBefore, padAfter, dnnl_f32);
     }
 
-    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter) {
+    /**
+     * Whether a bf16 primitive is one of oneDNN's reference implementations, hundreds of times slower than its
+     * float kernels: the shape then stays in float.
+     */
+    private static boolean slowBf16(int type, dnnl_primitive_desc pd) {
+        return type != dnnl_f32 && Dnnl.implementation(pd).startsWith("ref");
+    }
+
+    /**
+     * @param type of the input, the weights and the output gradient as the primitives read them (f32 or bf16)
+     * @return the plan, or null when oneDNN has only its reference code for this type
+     */
+    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter, int type) {
         dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
-        dnnl_memory_desc_t srcAny = Dnnl.desc(dnnl_format_tag_any, in), dstAny = Dnnl.desc(dnnl_format_tag_any, out);
-        dnnl_memory_desc_t wAny = Dnnl.desc(dnnl_format_tag_any, weightShape);
+        dnnl_memory_desc_t srcAny = Dnnl.typedDesc(type, dnnl_format_tag_any, in);
+        dnnl_memory_desc_t dstAny = Dnnl.desc(dnnl_format_tag_any, out);
+        dnnl_memory_desc_t wAny = Dnnl.typedDesc(type, dnnl_format_tag_any, weightShape);
+        // The input gradient comes out in float, from an output gradient of the input's type.
+        dnnl_memory_desc_t diffSrcAny = Dnnl.desc(dnnl_format_tag_any, in);
+        dnnl_memory_desc_t diffDstAny = Dnnl.typedDesc(type, dnnl_format_tag_any, out);
         dnnl_memory_desc_t biasMd = bias == null ? null : Dnnl.desc(dnnl_x, bias.length());
         try (LongPointer s = new LongPointer(stride); LongPointer dl = new LongPointer(dilation);
                 LongPointer pl = new LongPointer(padBefore); LongPointer pr = new LongPointer(padAfter)) {
@@ -167,6 +211,10 @@ final class DnnlConvolution {
             Dnnl.check(dnnl_dilated_convolution_forward_desc_init(fwd, dnnl_forward_training, dnnl_convolution_direct,
                     srcAny, wAny, biasMd, dstAny, s, dl, pl, pr), "describing a convolution");
             dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a convolution");
+            if (slowBf16(type, fwdPd)) {
+                Dnnl.destroy(fwdPd);
+                return null;
+            }
             dnnl_memory_desc_t src = Dnnl.query(fwdPd, dnnl_query_src_md), dst = Dnnl.query(fwdPd, dnnl_query_dst_md);
             dnnl_memory_desc_t w = Dnnl.query(fwdPd, dnnl_query_weights_md);
             Call convolution = bias == null
@@ -178,9 +226,15 @@ final class DnnlConvolution {
             convolution.bind(DNNL_ARG_WEIGHTS, weightsIn(w));
 
             dnnl_convolution_desc_t bwd = new dnnl_convolution_desc_t();
-            Dnnl.check(dnnl_dilated_convolution_backward_data_desc_init(bwd, dnnl_convolution_direct, srcAny, wAny,
-                    dstAny, s, dl, pl, pr), "describing a convolution's input gradient");
+            Dnnl.check(dnnl_dilated_convolution_backward_data_desc_init(bwd, dnnl_convolution_direct, diffSrcAny, wAny,
+                    diffDstAny, s, dl, pl, pr), "describing a convolution's input gradient");
             dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a convolution's input gradient");
+            if (slowBf16(type, bwdPd)) {
+                convolution.close();
+                Dnnl.destroy(bwdPd);
+                Dnnl.destroy(fwdPd);
+                return null;
+            }
             dnnl_memory_desc_t diffSrc = Dnnl.query(bwdPd, dnnl_query_diff_src_md);
             dnnl_memory_desc_t diffDst = Dnnl.query(bwdPd, dnnl_query_diff_dst_md);
             dnnl_memory_desc_t wb = Dnnl.query(bwdPd, dnnl_query_weights_md);
@@ -191,7 +245,8 @@ final class DnnlConvolution {
             Dnnl.destroy(bwdPd);
             Dnnl.destroy(fwdPd);
             return new Plan(in.clone(), out, convolution, inputGradient, new Conversion(srcPlain, src),
-                    new Conversion(dst, dstPlain), new Conversion(dstPlain, diffDst), new Conversion(diffSrc, srcPlain));
+                    new Conversion(dst, dstPlain), new Conversion(dstPlain, diffDst), new Conversion(diffSrc, srcPlain),
+                    type);
         }
     }
 
@@ -219,7 +274,7 @@ final class DnnlConvolution {
 
     /** The primitives and conversions for one input shape. */
     private record Plan(long[] inShape, long[] outShape, Call convolution, Call inputGradient, Conversion toSrc,
-            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) implements Plans.Native {
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc, int type) implements Plans.Native {
         @Override
         public void close() {
             convolution.close();
