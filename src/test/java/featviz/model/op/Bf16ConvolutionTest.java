@@ -40,11 +40,15 @@ class Bf16ConvolutionTest {
         int checked = 0;
         List<String> stayedFloat = new ArrayList<>();
         double worstVsFloat = 0;
+        int[][] channelPairs = {{3, 8}, {16, 5}, {32, 32}};
+        int geometry = 0;
         for (Geometry g : Conv2dBackwardTest.geometries()) {
             if (Conv2dBackwardTest.negativeSamePadding(g)) {
                 continue; // declined in any precision: libnd4j's own op runs those
             }
-            for (int[] channels : new int[][] {{3, 8}, {16, 5}, {32, 32}}) {
+            // One channel pair per geometry, in turn: every geometry and every pair is covered in a third of the time
+            // of all pairs on all geometries (426 cases took 9 minutes on a loaded CI machine).
+            for (int[] channels : new int[][] {channelPairs[geometry++ % channelPairs.length]}) {
                 boolean withBias = checked % 2 == 0;
                 INDArray w = GradientCheck.uniform(DataType.FLOAT, 3, channels[1], channels[0], g.k(), g.k()).subi(0.5);
                 INDArray b = withBias ? GradientCheck.uniform(DataType.FLOAT, 4, channels[1]).subi(0.5) : null;
@@ -73,7 +77,7 @@ class Bf16ConvolutionTest {
         }
         System.out.printf("bf16 convolutions: %d cases, worst forward difference from float %.2e of the largest output;"
                 + " stayed float (oneDNN's reference code only): %s%n", checked, worstVsFloat, stayedFloat);
-        assertTrue(checked > 200, "only " + checked + " cases ran in bf16; in float: " + stayedFloat);
+        assertTrue(checked > 70, "only " + checked + " cases ran in bf16; in float: " + stayedFloat);
         assertTrue(worstVsFloat > 1e-4, "bf16 gave float's answers (" + worstVsFloat + "): did it round at all?");
     }
 
