@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49"
                 : model.defaultLayer();
         String vertex = model.resolve(layerName);
-        long layerChannels = model.outputShape(vertex, size, size)[1];
+        long layerChannels = model.outputShape(vertex, size, size)[0]; // (C, H, W), or (N) for a dense layer
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> best = null;
         for (int b : batches) {

@@ -39,6 +39,7 @@ class BenchCommandTest {
         assertTrue(json.get("peak_rss_mb").asDouble() > 0, r.toString());
         assertEquals(128, json.get("render_steps").asInt(), "the tutorial preset's steps per channel");
         assertEquals(3600e3 / (json.get("ms_per_image").asDouble() * 128), json.get("channels_per_hour").asDouble(), 1e-6);
+        assertEquals(3, json.get("layer_channels").asInt(), "the colour layer's 3 filters");
         assertEquals(json.get("layer_channels").asDouble() / json.get("channels_per_hour").asDouble(),
                 json.get("layer_hours").asDouble(), 1e-9);
     }
@@ -51,7 +52,7 @@ class BenchCommandTest {
         String[] lines = r.out().strip().split("\n");
         assertEquals(3, lines.length, r.out());
         assertTrue(lines[0].contains("batch 1") && lines[1].contains("batch 2"), r.out());
-        assertTrue(lines[2].matches("best: --batch [12], \\d+ channels per hour, colour layer of \\d+ channels in .* hours"),
+        assertTrue(lines[2].matches("best: --batch [12], \\d+ channels per hour, colour layer of 3 channels in .* hours"),
                 r.out());
     }
 
