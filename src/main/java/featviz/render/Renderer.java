@@ -51,6 +51,9 @@ public final class Renderer {
     private int redirectSteps;
     private boolean keepTransparency;
     private INDArray transparency; // outside any workspace: it outlives every step
+    /** Pixels (height x width) of every image the network has seen, and how many: for the benchmark. */
+    private double inputPixels;
+    private long inputs;
 
     public Renderer(ImageNetwork network, Objective objective, ImageParam param, Optimizer optimizer) {
         this(network, objective, param, optimizer, List.of(), 0);
@@ -181,6 +184,8 @@ public final class Renderer {
         for (Transform t : transforms) {
             image = t.forward(image, random);
         }
+        inputPixels += image.rank() == 4 ? (double) image.size(2) * image.size(3) : 0;
+        inputs++;
         Map<String, INDArray> activations = network.forward(image);
         Objective.Evaluation eval = objective.evaluate(activations);
         INDArray gradImage = network.backward(eval.gradients());
@@ -204,6 +209,14 @@ public final class Renderer {
             }
         }
         transparency.addi(magnitude);
+    }
+
+    /**
+     * The root mean square side of the images the network has seen so far: random scaling changes it every step,
+     * and a step's cost follows the area.
+     */
+    public double meanInputSide() {
+        return inputs == 0 ? 0 : Math.sqrt(inputPixels / inputs);
     }
 
     private static String firstLine(Throwable e) {

@@ -276,7 +276,7 @@ final class MaxPoolKernel {
     }
 
     private static void requireDense(INDArray a) {
-        if (a.isView() || a.ordering() != 'c' || a.offset() != 0) {
+        if (!Memory.contiguous(a)) {
             throw new IllegalArgumentException("max pooling needs a contiguous array");
         }
     }

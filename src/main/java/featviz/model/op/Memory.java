@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The ops' own arrays come from {@link #allocate}, which recycles the buffers {@link #release} hands
  * back: every step allocates the same sizes in the same order, so after the first step the same buffers
  * serve every step (only buffers of 32 MB and more may be freed and made again, see {@link #evict}).
+ * A request takes the smallest free buffer of its length up to 1.5 times it ({@link #SLACK}) (best fit), not only
+ * one of its exact length: Lucid's random scaling feeds the network 11 sizes (factors 0.9 to 1.1, areas within
+ * 1.5x of each other), and an exact-length pool kept a whole pass's buffers for each of them (VGG19 at 224:
+ * 1.3-1.7 GB instead of 0.5) and, until every size had come once, allocated new ones: libnd4j zeroes every
+ * new buffer, and the first touch of its pages faults, which took 18% of a Lucid step's CPU time in a 33-step
+ * profile (bench/PROFILE.md). An array on a longer buffer is a "view" to ND4J ({@link INDArray#isView}):
+ * code that needs contiguous memory asks {@link #contiguous} instead.
  * Freeing and re-allocating hundreds of megabytes a step fragmented the C heap: resident memory grew 8-10%
  * over 1000 VGG19 steps at 64 px, 2-3.5% with the pool and the launcher's periodic heap trim.
  */
@@ -28,7 +36,13 @@ public final class Memory {
     private record Size(DataType type, long length) {
     }
 
-    private static final Map<Size, ArrayDeque<DataBuffer>> FREE = new HashMap<>();
+    /** Free buffers by data type, then by length. */
+    private static final Map<DataType, TreeMap<Long, ArrayDeque<DataBuffer>>> FREE = new HashMap<>();
+    /**
+     * How much longer than asked a recycled buffer may be: Lucid's scale factors span (1.1 / 0.9)^2 = 1.49 in area.
+     * {@code -Dfeatviz.poolSlack=1} recycles exact lengths only, as before, for the benchmark's comparison.
+     */
+    static final double SLACK = Math.max(1, Double.parseDouble(System.getProperty("featviz.poolSlack", "1.5")));
     // Buffers lent out, by native address. Weakly: an array its user never releases is still freed by the
     // garbage collector, as any ND4J array is.
     private static final Map<Long, WeakReference<DataBuffer>> LENT = new HashMap<>();
@@ -56,8 +70,7 @@ public final class Memory {
                 return Nd4j.createUninitialized(type, shape);
             }
         }
-        ArrayDeque<DataBuffer> free = FREE.get(new Size(type, length));
-        DataBuffer buffer = free == null ? null : free.poll();
+        DataBuffer buffer = bestFit(type, length);
         if (buffer == null) {
             evict(length * type.width());
             try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -70,6 +83,33 @@ public final class Memory {
         }
         LENT.put(buffer.address(), new WeakReference<>(buffer));
         return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), 0, 'c', type);
+    }
+
+    /** The shortest free buffer of at least {@code length} and at most {@link #SLACK} times it, taken from the pool. */
+    private static DataBuffer bestFit(DataType type, long length) {
+        TreeMap<Long, ArrayDeque<DataBuffer>> byLength = FREE.get(type);
+        if (byLength == null) {
+            return null;
+        }
+        for (Map.Entry<Long, ArrayDeque<DataBuffer>> e : byLength.subMap(length, true, (long) (length * SLACK), true).entrySet()) {
+            DataBuffer b = e.getValue().poll();
+            if (b != null) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code a} is dense in row-major order from its first element: true of {@link #allocate}'s arrays
+     * even on a longer buffer, which ND4J calls views.
+     */
+    public static boolean contiguous(INDArray a) {
+        if (a.ordering() != 'c' || a.offset() != 0) {
+            return false;
+        }
+        return !a.isView() || a.data().originalDataBuffer() == null
+                && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
     }
 
     /**
@@ -86,10 +126,11 @@ public final class Memory {
             return;
         }
         long freed = 0;
-        List<Size> sizes = new ArrayList<>(FREE.keySet());
+        List<Size> sizes = new ArrayList<>();
+        FREE.forEach((type, byLength) -> byLength.keySet().forEach(length -> sizes.add(new Size(type, length))));
         sizes.sort(Comparator.comparingLong((Size k) -> k.length() * k.type().width()).reversed());
         for (Size size : sizes) {
-            ArrayDeque<DataBuffer> free = FREE.get(size);
+            ArrayDeque<DataBuffer> free = FREE.get(size.type()).get(size.length());
             while (freed < bytes && !free.isEmpty() && size.length() * size.type().width() >= LARGE) {
                 DataBuffer b = free.poll();
                 freed += b.length() * b.getElementSize();
@@ -115,13 +156,14 @@ public final class Memory {
         synchronized (Memory.class) {
             DataBuffer buffer = root(a);
             WeakReference<DataBuffer> lent = LENT.get(buffer.address());
-            Size size = new Size(buffer.dataType(), buffer.length());
             if (lent != null && lent.get() == buffer) {
                 LENT.remove(buffer.address());
-                FREE.computeIfAbsent(size, k -> new ArrayDeque<>()).push(buffer);
+                FREE.computeIfAbsent(buffer.dataType(), k -> new TreeMap<>())
+                        .computeIfAbsent(buffer.length(), k -> new ArrayDeque<>()).push(buffer);
                 return;
             }
-            ArrayDeque<DataBuffer> free = FREE.get(size);
+            TreeMap<Long, ArrayDeque<DataBuffer>> byLength = FREE.get(buffer.dataType());
+            ArrayDeque<DataBuffer> free = byLength == null ? null : byLength.get(buffer.length());
             if (free != null && free.stream().anyMatch(b -> b == buffer)) {
                 return; // released twice: it is in the pool already
             }
@@ -136,7 +178,7 @@ public final class Memory {
      * different layer, image size or batch).
      */
     public static synchronized void emptyPool() {
-        FREE.values().forEach(q -> q.forEach(DataBuffer::close));
+        FREE.values().forEach(byLength -> byLength.values().forEach(q -> q.forEach(DataBuffer::close)));
         FREE.clear();
     }
 

@@ -62,7 +62,7 @@ public final class Pool2d implements Op {
             ranOnednn = false;
             return Ops.run(b, input);
         }
-        if (input.isView() || input.ordering() != 'c') {
+        if (!Memory.contiguous(input)) {
             input = input.dup('c');
             ownInput = input;
         }
@@ -93,7 +93,7 @@ public final class Pool2d implements Op {
     @Override
     public INDArray[] backward(INDArray gradOut) {
         if (ranOnednn || argmax != null) {
-            INDArray dense = gradOut.isView() || gradOut.ordering() != 'c' ? gradOut.dup('c') : gradOut;
+            INDArray dense = Memory.contiguous(gradOut) ? gradOut : gradOut.dup('c');
             INDArray gradIn;
             if (ranOnednn) {
                 gradIn = onednn.backward(dense);

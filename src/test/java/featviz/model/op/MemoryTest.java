@@ -29,6 +29,32 @@ class MemoryTest {
     }
 
     @Test
+    void aReleasedBufferServesSomewhatShorterArraysAsDenseArrays() {
+        Memory.emptyPool();
+        INDArray a = Memory.allocate(DataType.FLOAT, 1, 3, 12, 12); // 432
+        Memory.release(a);
+        long created = Memory.buffersCreated();
+        INDArray b = Memory.allocate(DataType.FLOAT, 1, 3, 11, 11); // 363: within 1.5x
+        assertEquals(created, Memory.buffersCreated(), "recycled, not created");
+        assertTrue(Memory.sharesBuffer(a, b));
+        assertTrue(Memory.contiguous(b), "dense from its start, though ND4J calls it a view");
+        b.assign(Nd4j.linspace(1, 363, 363, DataType.FLOAT).reshape(1, 3, 11, 11));
+        assertEquals(363 * 364 / 2, b.sumNumber().doubleValue(), 0, "only its own elements count");
+        assertEquals(121, b.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .getFloat(10, 10), 0);
+        INDArray c = Memory.allocate(DataType.FLOAT, 1, 3, 12, 12);
+        assertFalse(Memory.sharesBuffer(b, c), "the buffer is lent once");
+        Memory.release(b);
+        Memory.release(c);
+        INDArray d = Memory.allocate(DataType.FLOAT, 1, 3, 9, 9); // 243: 432 is more than 1.5x
+        assertFalse(Memory.sharesBuffer(a, d), "a much longer buffer is not lent");
+        Memory.release(d);
+        assertFalse(Memory.contiguous(Nd4j.create(DataType.FLOAT, 4, 4).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3))),
+                "a view inside another array is not");
+        Memory.emptyPool();
+    }
+
+    @Test
     void releasingTwiceDoesNotLendOneBufferTwice() {
         INDArray a = Memory.allocate(DataType.FLOAT, 3, 7);
         Memory.release(a);
