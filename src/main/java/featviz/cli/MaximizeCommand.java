@@ -376,6 +376,9 @@ public final class MaximizeCommand implements Callable<Integer> {
                 "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
                 "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize())));
+        if (render.spectrumFrom != null) {
+            a.addAll(List.of("--spectrum-from", render.spectrumFrom.toString()));
+        }
         return a;
     }
 
