@@ -44,8 +44,8 @@ public final class StandardTransforms {
     }
 
     /** MACO preset's crop box, as fractions of the image's side (chosen by measurement: README, presets). */
-    static final double MACO_CROP_MIN = 0.25;
-    static final double MACO_CROP_MAX = 0.5;
+    static final double MACO_CROP_MIN = 0.5;
+    static final double MACO_CROP_MAX = 1.0;
     /** MACO preset's noise std, in units of the [0, 1] pixel range. */
     static final double MACO_NOISE = 0.04;
 

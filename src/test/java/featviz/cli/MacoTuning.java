@@ -94,29 +94,12 @@ class MacoTuning {
                 }
                 default -> Spectrum.imagenet().channel(0);
             };
-            // class renders, one batch
-            String out = model.outputLayer(size, size);
-            String logits = NetworkBuilder.hasLogits(model.spec(size, size).vertex(out)) ? out + NetworkBuilder.LOGITS : out;
-            List<Objective> terms = new ArrayList<>();
-            for (int k = 0; k < 10; k++) {
-                terms.add(new ClassLogitObjective(logits, "class", k, k));
-            }
             long t0 = System.nanoTime();
-            INDArray classRenders = render(model, Objectives.sum(terms), 10, param, size, transforms, optimizer, lr, steps,
-                    spectrum, logits);
+            int[] right = classScores(model, own, other, param, size, transforms, optimizer, lr, steps, spectrum);
             double secondsPerStep = (System.nanoTime() - t0) / 1e9 / steps;
-            INDArray small = Nd4j.create(DataType.FLOAT, 10, 1, 28, 28);
-            for (int k = 0; k < 10; k++) {
-                small.putSlice(k, quantised(ImageResize.resize(classRenders.get(NDArrayIndex.interval(k, k + 1)), 28, 28)).slice(0));
-            }
-            int[] byOwn = own.classes(small);
-            int[] byOther = other.classes(small);
-            int ownRight = 0;
-            int otherRight = 0;
-            for (int k = 0; k < 10; k++) {
-                ownRight += byOwn[k] == k ? 1 : 0;
-                otherRight += byOther[k] == k ? 1 : 0;
-            }
+            int ownRight = right[0];
+            int otherRight = right[1];
+            int[] byOther = java.util.Arrays.copyOfRange(right, 2, 12);
             // channel renders
             String vertex = model.resolve(LAST_CONV);
             List<Long> chans = new ArrayList<>();
@@ -138,6 +121,36 @@ class MacoTuning {
             System.out.println("TUNE   second model said " + java.util.Arrays.toString(byOther));
             System.out.flush();
         }
+    }
+
+    /**
+     * The 10 class renders of {@code model} (one batch, class k in image k, from seeds 0..9), at {@code size},
+     * resized to 28 and rounded to 8 bits as a PNG would be, then classified: {right by own, right by other,
+     * other's 10 answers}.
+     */
+    static int[] classScores(VisionModel model, Predictor own, Predictor other, String param, int size, String transforms,
+                             String optimizer, double lr, int steps, Spectrum spectrum) {
+        String out = model.outputLayer(size, size);
+        String logits = NetworkBuilder.hasLogits(model.spec(size, size).vertex(out)) ? out + NetworkBuilder.LOGITS : out;
+        List<Objective> terms = new ArrayList<>();
+        for (int k = 0; k < 10; k++) {
+            terms.add(new ClassLogitObjective(logits, "class", k, k));
+        }
+        INDArray classRenders = render(model, Objectives.sum(terms), 10, param, size, transforms, optimizer, lr, steps,
+                spectrum, logits);
+        INDArray small = Nd4j.create(DataType.FLOAT, 10, 1, 28, 28);
+        for (int k = 0; k < 10; k++) {
+            small.putSlice(k, quantised(ImageResize.resize(classRenders.get(NDArrayIndex.interval(k, k + 1)), 28, 28)).slice(0));
+        }
+        int[] byOwn = own.classes(small);
+        int[] byOther = other.classes(small);
+        int[] result = new int[12];
+        for (int k = 0; k < 10; k++) {
+            result[0] += byOwn[k] == k ? 1 : 0;
+            result[1] += byOther[k] == k ? 1 : 0;
+            result[2 + k] = byOther[k];
+        }
+        return result;
     }
 
     private static INDArray quantised(INDArray image) {

@@ -79,7 +79,7 @@ class MacoTransformsTest {
     @Test
     void macoItemsParseAndDescribeThemselves() {
         List<Transform> chain = Transforms.parse("maco", 28 / 224.0);
-        assertEquals("crop:0.25-0.5:28,noise:0.04", new Compose(chain).describe());
+        assertEquals("crop:0.5-1:28,noise:0.04", new Compose(chain).describe());
         assertEquals(new Compose(chain).describe(), new Compose(Transforms.parse(new Compose(chain).describe())).describe());
         assertEquals("crop:0.3-0.3", new Compose(Transforms.parse("crop:0.3")).describe());
         for (String bad : new String[] {"crop:0-0.5", "crop:0.6-0.5", "crop:0.5-1.5", "noise:-1", "noise:2", "maco:3", "crop"}) {
