@@ -471,6 +471,9 @@ public final class MaximizeCommand implements Callable<Integer> {
                 "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize()),
                 "--redirect-relu", String.valueOf(redirect.steps(render.preset()))));
         precision.addTo(a);
+        if (render.spectrumFrom != null) {
+            a.addAll(List.of("--spectrum-from", render.spectrumFrom.toString()));
+        }
         return a;
     }
 

@@ -3,11 +3,15 @@ package featviz.cli;
 import featviz.UsageException;
 import featviz.io.ImageFiles;
 import featviz.optim.Adam;
+import featviz.optim.NAdam;
 import featviz.optim.NormalizedAscent;
 import featviz.optim.Optimizer;
 import featviz.param.DecorrelatedPixelParam;
 import featviz.param.FourierParam;
 import featviz.param.ImageParam;
+import featviz.param.MacoParam;
+import featviz.param.Spectrum;
+import featviz.param.SpectrumDirectory;
 import featviz.param.PixelParam;
 import featviz.model.ImageNetwork;
 import featviz.transform.ResizeTo;
@@ -34,18 +38,26 @@ import picocli.CommandLine.Option;
  */
 public final class RenderOptions {
 
-    @Option(names = "--preset", paramLabel = "lucid|tutorial", defaultValue = "lucid",
+    @Option(names = "--preset", paramLabel = "lucid|tutorial|maco", defaultValue = "lucid",
             description = "Defaults for the options below. lucid: --param fft --decorrelate --transforms lucid " +
                 "--optimizer adam --lr 0.05 --steps 512 (Lucid's choices: interpretable pictures). tutorial: " +
                 "--param pixel --no-decorrelate --transforms none --optimizer normalized --step-size 0.05 " +
-                "--steps 128 (the original blog post: fast, noisy). Default: ${DEFAULT-VALUE}.")
+                "--steps 128 (the original blog post: fast, noisy). maco: --param maco --decorrelate --transforms maco " +
+                "--optimizer nadam --lr 1.0 --steps 256 (MACO: phase-only, natural magnitude spectrum). " +
+                "Default: ${DEFAULT-VALUE}.")
     String preset;
 
-    @Option(names = "--param", paramLabel = "fft|pixel",
+    @Option(names = "--param", paramLabel = "fft|pixel|maco",
             description = "Image parameterization. fft: a Fourier spectrum scaled by 1/frequency, through a " +
                 "sigmoid (Lucid). pixel: the pixels themselves (clipped to [0,1], or through a sigmoid " +
-                "with --decorrelate).")
+                "with --decorrelate). maco: only the Fourier phase, the magnitude fixed to natural images' " +
+                "(ImageNet's, or --spectrum-from's).")
     String param;
+
+    @Option(names = "--spectrum-from", paramLabel = "DIR",
+            description = "With --param maco: use the mean Fourier magnitude of the images in DIR (read in the " +
+                "model's channels, at the render size) instead of ImageNet's, for models of other domains.")
+    Path spectrumFrom;
 
     @Option(names = "--decorrelate", negatable = true, fallbackValue = "true",
             description = "Optimise in ImageNet's decorrelated colour space (Lucid's colour matrix). " +
@@ -55,15 +67,16 @@ public final class RenderOptions {
 
     @Option(names = "--transforms", paramLabel = "SPEC",
             description = "Random transforms applied every step, for robust pictures: lucid (pad 12, jitter 8, " +
-                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), none, or a list such as " +
+                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), maco (random crops of 50-100% of the image resized to the " +
+                "model's size, noise 0.04), none, or a list such as " +
                 "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4. Seeded by --seed.")
     String transforms;
 
     @Option(names = "--steps", paramLabel = "N", description = "Gradient-ascent steps (lucid 512, tutorial 128).")
     Integer steps;
 
-    @Option(names = "--optimizer", paramLabel = "adam|normalized",
-            description = "adam: Adam (lr 0.05). normalized: the original tutorial's update, " +
+    @Option(names = "--optimizer", paramLabel = "adam|nadam|normalized",
+            description = "adam: Adam (lr 0.05). nadam: NAdam, Adam with Nesterov momentum (MACO's, lr 1.0). normalized: the original tutorial's update, " +
                 "x += step * g / std(g), then clip to the valid range (0.05 on the [0,1] pixel scale " +
                 "= the tutorial's 0.1 on [-1,1]).")
     String optimizer;
@@ -90,6 +103,8 @@ public final class RenderOptions {
     Integer size;
 
     private Preset chosen;
+    private Spectrum spectrum;
+    private int spectrumSize;
     /** The model's input channels: the images' channels (3 = RGB, 1 = grey, 4 = RGBA). */
     private int channels = 3;
     /** The size the model was trained at: the lucid transforms' pixel amounts are in proportion to it. */
@@ -108,8 +123,8 @@ public final class RenderOptions {
 
     String paramKind() {
         String p = (param != null ? param : preset().param).toLowerCase(Locale.ROOT);
-        if (!p.equals("fft") && !p.equals("pixel")) {
-            throw new UsageException("unknown --param '" + param + "': expected fft or pixel");
+        if (!p.equals("fft") && !p.equals("pixel") && !p.equals("maco")) {
+            throw new UsageException("unknown --param '" + param + "': expected fft, pixel or maco");
         }
         return p;
     }
@@ -175,7 +190,13 @@ public final class RenderOptions {
             throw new UsageException("--step-size must be a positive number, not " + stepSize);
         }
         optimizers().get();
-        paramKind();
+        if (spectrumFrom != null && !paramKind().equals("maco")) {
+            throw new UsageException("--spectrum-from sets the magnitude MACO keeps, so it needs --param maco (or --preset"
+                    + " maco), not --param " + paramKind());
+        }
+        if (paramKind().equals("maco") && startsFromFileOrGrey()) {
+            throw new UsageException("--param maco starts from a random phase: --start must be noise, not " + start);
+        }
         transforms();
         if (startsFromFile() && !Files.isRegularFile(Path.of(start))) {
             throw new UsageException("cannot read start image " + start + ": no such file (or use noise or gray)");
@@ -198,8 +219,13 @@ public final class RenderOptions {
         return switch (optimizerName()) {
             case "adam" -> () -> new Adam(lr);
             case "normalized" -> () -> new NormalizedAscent(lr);
-            default -> throw new UsageException("unknown --optimizer '" + optimizer + "': expected adam or normalized");
+            case "nadam" -> () -> new NAdam(lr);
+            default -> throw new UsageException("unknown --optimizer '" + optimizer + "': expected adam, nadam or normalized");
         };
+    }
+
+    private boolean startsFromFileOrGrey() {
+        return !start.equalsIgnoreCase("noise");
     }
 
     boolean startsFromFile() {
@@ -215,6 +241,9 @@ public final class RenderOptions {
         boolean noise = start.equalsIgnoreCase("noise");
         long[] seeds = channels.stream().mapToLong(c -> channelSeed(seed, c)).toArray();
         String kind = paramKind();
+        if (kind.equals("maco")) {
+            return new MacoParam(seeds, spectrum(px), px, px, decorrelate(), DataType.FLOAT);
+        }
         if (noise && kind.equals("fft")) {
             return new FourierParam(seeds, this.channels, px, px, decorrelate());
         }
@@ -234,6 +263,28 @@ public final class RenderOptions {
         return decorrelate() ? DecorrelatedPixelParam.fromImage(images) : new PixelParam(images);
     }
 
+    /**
+     * The magnitude MACO keeps at px: --spectrum-from's, else ImageNet's (colour models), else for grey models
+     * the first channel of ImageNet's decorrelated spectrum, its luminance (chosen by measurement: README, presets).
+     * Read once per size.
+     */
+    Spectrum spectrum(int px) {
+        if (spectrum == null || spectrumSize != px) {
+            if (spectrumFrom != null) {
+                spectrum = SpectrumDirectory.read(spectrumFrom, px, channels, decorrelate());
+            } else if (channels == 3) {
+                spectrum = Spectrum.imagenet();
+            } else if (channels == 1) {
+                spectrum = Spectrum.imagenet().channel(0);
+            } else {
+                throw new UsageException("--param maco has no default spectrum for " + channels + "-channel models: give"
+                        + " --spectrum-from DIR with images of their kind");
+            }
+            spectrumSize = px;
+        }
+        return spectrum;
+    }
+
     /** The start file at px x px in the model's channels (call {@link #forModel} first), or null. */
     INDArray startImage(int px) {
         return startsFromFile() ? ImageFiles.read(Path.of(start), px, px, channels) : null;
@@ -244,6 +295,9 @@ public final class RenderOptions {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("preset", preset().label());
         s.put("param", paramKind() + (decorrelate() ? "+decorrelate" : ""));
+        if (paramKind().equals("maco")) {
+            s.put("spectrum", spectrumFrom != null ? spectrumFrom.toString() : "imagenet");
+        }
         s.put("transforms", transformSpec());
         s.put("optimizer", optimizers().get().describe());
         s.put("steps", steps());

@@ -42,4 +42,20 @@ public final class StandardTransforms {
         return List.of(new Pad(pad, 0.5), new Jitter(jitter), new RandomScale(scales), new RandomRotate(angles),
                 new Jitter(finalJitter));
     }
+
+    /** MACO preset's crop box, as fractions of the image's side (chosen by measurement: README, presets). */
+    static final double MACO_CROP_MIN = 0.5;
+    static final double MACO_CROP_MAX = 1.0;
+    /** MACO preset's noise std, in units of the [0, 1] pixel range. */
+    static final double MACO_NOISE = 0.04;
+
+    /**
+     * MACO's per-step robustness: a random square crop of {@value #MACO_CROP_MIN} to {@value #MACO_CROP_MAX} of the
+     * image's side, resized to the size the network was trained at ({@code 224 * scale} pixels), then noise of std
+     * {@value #MACO_NOISE}. MACO renders images larger than the network's input and shows it parts of them.
+     */
+    public static List<Transform> maco(double scale) {
+        int out = Math.max(1, (int) Math.round(224 * scale));
+        return List.of(new RandomCrop(MACO_CROP_MIN, MACO_CROP_MAX, out), new Noise(MACO_NOISE));
+    }
 }

@@ -17,6 +17,9 @@ import java.util.Locale;
  *         | "scale:" F ("/" F)*      a factor from this list
  *         | "rotate:" D              a whole number of degrees from -D to D
  *         | "rotate:" R "/" R ("/" R)*   an angle in degrees from this list (repeat one to favour it)
+ *         | "maco"                   MACO's crops and noise, {@link StandardTransforms#maco}
+ *         | "crop:" A "-" B [":" N]  a square box of A to B of the image's side, resized to N pixels
+ *         | "noise:" S               Gaussian plus uniform noise of std S per pixel
  * </pre>
  *
  * For example {@code pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4} is Lucid's chain without the extra
@@ -25,7 +28,7 @@ import java.util.Locale;
  */
 public final class Transforms {
     private static final String EXPECTED = "expected lucid, none, pad:N, jitter:N, scale:A-B, scale:F/F/.., rotate:D"
-            + " or rotate:R/R/..";
+            + ", rotate:R/R/.., maco, crop:A-B[:N] or noise:S";
     private static final int MAX_PIXELS = 4096;
     private static final int SCALE_STEPS = 11;
 
@@ -69,6 +72,20 @@ public final class Transforms {
             case "lucid":
                 noArguments(item, args);
                 return StandardTransforms.lucid(modelScale);
+            case "maco":
+                if (args != null) {
+                    throw bad(item, "maco takes no arguments");
+                }
+                return StandardTransforms.maco(modelScale);
+            case "crop":
+                return List.of(crop(item, arguments(item, args, "crop:A-B or crop:A-B:N")));
+            case "noise": {
+                double std = number(item, arguments(item, args, "noise:S"));
+                if (std < 0 || std > 1) {
+                    throw bad(item, "noise must be from 0 to 1 (of the pixel range), not " + Numbers.format(std));
+                }
+                return List.of(new Noise(std));
+            }
             case "none":
                 throw bad(item, "none cannot be combined with other transforms");
             case "pad": {
@@ -89,6 +106,21 @@ public final class Transforms {
             default:
                 throw bad(item, "unknown transform '" + name + "'; " + EXPECTED);
         }
+    }
+
+    private static RandomCrop crop(String item, String args) {
+        String[] parts = args.split(":", -1);
+        if (parts.length > 2) {
+            throw bad(item, "expected crop:A-B or crop:A-B:N");
+        }
+        int dash = rangeDash(parts[0]);
+        double low = number(item, dash > 0 ? parts[0].substring(0, dash) : parts[0]);
+        double high = dash > 0 ? number(item, parts[0].substring(dash + 1)) : low;
+        if (!(low > 0) || high < low || high > 1) {
+            throw bad(item, "a crop needs fractions of the image 0 < A <= B <= 1");
+        }
+        int out = parts.length == 2 ? pixels(item, parts[1]) : 0;
+        return new RandomCrop(low, high, out);
     }
 
     private static double[] scales(String item, String args) {
