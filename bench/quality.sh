@@ -11,6 +11,8 @@
 # Prints a Markdown table on stdout; progress on stderr.
 #   bench/quality.sh tutorial lucid                       # PER_CLASS=20 real images a class, CHANNELS=0-7
 #   PER_CLASS=100 CHANNELS=0-31 bench/quality.sh tutorial lucid maco
+# A preset written NAME+spectrum runs NAME with --spectrum-from the real images (MACO's magnitude spectrum of
+# Fashion-MNIST instead of ImageNet's):  bench/quality.sh lucid maco maco+spectrum
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/quality.sh PRESET..." >&2; exit 2; }
@@ -30,18 +32,25 @@ for d in "$work"/classes/*/; do
   for f in "$d"*.png; do cp "$f" "$work/real/$(basename "$d")_$(basename "$f")"; done
 done
 classes=$(ls "$work/classes")
+# "maco+spectrum" -> the preset maco, with the real images' magnitude spectrum
+preset_args() {
+  case "$1" in
+    *+spectrum) echo "--preset ${1%+spectrum} --spectrum-from $work/real" ;;
+    *) echo "--preset $1" ;;
+  esac
+}
 
 for c in $classes; do
   for p in "$@"; do
     echo "class $c, preset $p" >&2
     mkdir -p "$work/$p/classes"
-    ./featviz maximize --model fashion-mnist --objective "class($c)" --size "$SIZE" --preset "$p" ${STEPS:+--steps "$STEPS"} \
+    ./featviz maximize --model fashion-mnist --objective "class($c)" --size "$SIZE" $(preset_args "$p") ${STEPS:+--steps "$STEPS"} \
         --examples "$work/real" --output "$work/$p/classes/$c.png" --json --quiet >> "$work/$p/classes.jsonl"
   done
 done
 for p in "$@"; do
   echo "relu5 $CHANNELS, preset $p" >&2
-  ./featviz maximize --model fashion-mnist --layer relu5 --index "$CHANNELS" --batch 8 --size "$SIZE" --preset "$p" ${STEPS:+--steps "$STEPS"} \
+  ./featviz maximize --model fashion-mnist --layer relu5 --index "$CHANNELS" --batch 8 --size "$SIZE" $(preset_args "$p") ${STEPS:+--steps "$STEPS"} \
       --examples "$work/real" --output "$work/$p/relu5/" --json --quiet > "$work/$p/relu5.jsonl"
 done
 
