@@ -28,7 +28,7 @@ cp "$work/relu5-gallery/contact-sheet.png" "$out/fashion-mnist-relu5.png"
 # The worked example: why does the 'bag' render look like a bag?
 java -cp 'target/featviz.jar:target/lib/*' featviz.dataset.ExportPngs "$work/test" 100 > /dev/null
 cp "$work/bag.png" "$out/bag-render.png"
-fv predict "$out/bag-render.png" --model fashion-mnist,src/test/resources/featviz/fashion-mnist-b.zip --top 3 \
+fv predict "$out/bag-render.png" --model fashion-mnist,src/test/resources/featviz/fashion-mnist-b.zip --size 28 --top 3 \
   > "$out/bag-predict.txt"
 # Short names for the plot's legend: the render and five real images, three bags and two trousers.
 mkdir -p "$work/real"
