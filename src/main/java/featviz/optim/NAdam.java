@@ -1,7 +1,6 @@
 package featviz.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -16,15 +15,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  */
 public final class NAdam implements Optimizer {
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPSILON = 1e-8;
     private static final double MOMENTUM_DECAY = 0.004;
 
     private final double learningRate;
-    private INDArray m;
-    private INDArray v;
-    private int t;
+    private final Moments moments = new Moments();
     private double muProduct = 1;
 
     public NAdam(double learningRate) {
@@ -32,26 +26,18 @@ public final class NAdam implements Optimizer {
     }
 
     static double mu(int t) {
-        return BETA1 * (1 - 0.5 * Math.pow(0.96, t * MOMENTUM_DECAY));
+        return Moments.BETA1 * (1 - 0.5 * Math.pow(0.96, t * MOMENTUM_DECAY));
     }
 
     @Override
     public void step(INDArray params, INDArray grad) {
-        if (m == null) {
-            // Outside any workspace: the moments live as long as the optimiser.
-            try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                m = Nd4j.zeros(params.dataType(), params.shape());
-                v = Nd4j.zeros(params.dataType(), params.shape());
-            }
-        }
-        t++;
+        int t = moments.update(grad);
         double muT = mu(t);
         double muNext = mu(t + 1);
         muProduct *= muT;
-        m.muli(BETA1).addi(grad.mul(1 - BETA1));
-        v.muli(BETA2).addi(grad.mul(grad).muli(1 - BETA2));
-        INDArray denominator = Transforms.sqrt(v.div(1 - Math.pow(BETA2, t)), false).addi(EPSILON);
-        INDArray mhat = m.mul(muNext / (1 - muProduct * muNext)).addi(grad.mul((1 - muT) / (1 - muProduct)));
+        INDArray denominator = Transforms.sqrt(moments.meanSquare().div(1 - Math.pow(Moments.BETA2, t)), false)
+                .addi(Moments.EPSILON);
+        INDArray mhat = moments.mean().mul(muNext / (1 - muProduct * muNext)).addi(grad.mul((1 - muT) / (1 - muProduct)));
         params.addi(mhat.divi(denominator).muli(learningRate));
     }
 
