@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -64,8 +63,8 @@ class Bf16ConvolutionTest {
                     continue;
                 }
                 INDArray wr = bf16(w), xr = bf16(x);
-                assertWithin(FLOAT_TOLERANCE, convolution(xr, wr, b, g), y, what + " forward");
-                INDArray unrounded = convolution(x, w, b, g);
+                assertWithin(FLOAT_TOLERANCE, DnnlConvolutionTest.libnd4jConvolution(xr, wr, b, g), y, what + " forward");
+                INDArray unrounded = DnnlConvolutionTest.libnd4jConvolution(x, w, b, g);
                 worstVsFloat = Math.max(worstVsFloat, assertWithin(BF16_TOLERANCE, unrounded, y, what + " forward vs float"));
 
                 INDArray gradOut = GradientCheck.uniform(DataType.FLOAT, 7, y.shape()).subi(0.5);
@@ -89,10 +88,10 @@ class Bf16ConvolutionTest {
         INDArray x = GradientCheck.uniform(DataType.FLOAT, 5, 1, 16, 12, 12).subi(0.5);
         DnnlConvolution direct = new DnnlConvolution(w, null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, false);
         direct.precision(Precision.BF16);
-        assertWithin(BF16_TOLERANCE, convolution(x, w, null, g), direct.forward(x), "bf16");
+        assertWithin(BF16_TOLERANCE, DnnlConvolutionTest.libnd4jConvolution(x, w, null, g), direct.forward(x), "bf16");
         assertEquals(Precision.BF16, direct.lastPrecision());
         direct.precision(Precision.FP32);
-        assertWithin(FLOAT_TOLERANCE, convolution(x, w, null, g), direct.forward(x), "fp32 again");
+        assertWithin(FLOAT_TOLERANCE, DnnlConvolutionTest.libnd4jConvolution(x, w, null, g), direct.forward(x), "fp32 again");
         assertEquals(Precision.FP32, direct.lastPrecision());
     }
 
@@ -107,18 +106,6 @@ class Bf16ConvolutionTest {
         return Nd4j.create(v, a.shape(), 'c');
     }
 
-    private static INDArray convolution(INDArray x, INDArray w, INDArray b, Geometry g) {
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d")
-                .addIntegerArguments(g.k(), g.k(), g.s(), g.s(), g.p(), g.p(), 1, 1, g.same() ? 1 : 0, 0, 1);
-        op = b == null ? op.addInputs(x, w) : op.addInputs(x, w, b);
-        DynamicCustomOp built = op.build();
-        INDArray out = Nd4j.create(DataType.FLOAT, built.calculateOutputShape().get(0).getShape());
-        built.addOutputArgument(out);
-        Nd4j.exec(built);
-        return out;
-    }
-
-    /** libnd4j's conv2d_bp input gradient of the convolution of {@code x} by {@code w}. */
     private static INDArray inputGradient(INDArray x, INDArray w, INDArray b, INDArray gradOut, Geometry g) {
         Conv2d reference = new Conv2d(w, b, new int[] {g.s(), g.s()}, new int[] {g.p(), g.p()}, new int[] {1, 1}, g.same());
         reference.forward(x);

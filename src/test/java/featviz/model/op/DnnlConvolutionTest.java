@@ -130,7 +130,8 @@ class DnnlConvolutionTest {
         assertTrue(folded.wasClosed(), "the new weights are freed once converted");
     }
 
-    private static INDArray libnd4jConvolution(INDArray x, INDArray w, INDArray b, Geometry g) {
+    /** libnd4j's own float conv2d: the reference the direct oneDNN paths are checked against. */
+    static INDArray libnd4jConvolution(INDArray x, INDArray w, INDArray b, Geometry g) {
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d")
                 .addIntegerArguments(g.k(), g.k(), g.s(), g.s(), g.p(), g.p(), 1, 1, g.same() ? 1 : 0, 0, 1);
         op = b == null ? op.addInputs(x, w) : op.addInputs(x, w, b);
