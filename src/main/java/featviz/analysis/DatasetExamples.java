@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -29,7 +28,7 @@ public final class DatasetExamples {
     private final LayerActivations layer;
     private final long[] channels;
     private final int k;
-    private final List<PriorityQueue<Example>> best = new ArrayList<>(); // per channel: worst of the K on top
+    private final List<BestK<Example>> best = new ArrayList<>(); // per channel
     private long seen;
 
     /** @throws featviz.UsageException when the layer has no spatial positions */
@@ -39,7 +38,7 @@ public final class DatasetExamples {
         this.channels = channels.stream().mapToLong(Long::longValue).toArray();
         this.k = k;
         for (int i = 0; i < this.channels.length; i++) {
-            best.add(new PriorityQueue<>(BEST_FIRST.reversed()));
+            best.add(new BestK<>(k, BEST_FIRST));
         }
     }
 
@@ -62,11 +61,7 @@ public final class DatasetExamples {
                 }
                 Example e = new Example(files.get(n), seen + n, values[n][arg], (int) (arg / w), (int) (arg % w),
                         (int) h, (int) w);
-                PriorityQueue<Example> q = best.get(ci);
-                q.add(e);
-                if (q.size() > k) {
-                    q.poll();
-                }
+                best.get(ci).offer(e);
             }
         }
         seen += files.size();
@@ -82,9 +77,7 @@ public final class DatasetExamples {
     public Map<Long, List<Example>> result() {
         Map<Long, List<Example>> result = new LinkedHashMap<>();
         for (int ci = 0; ci < channels.length; ci++) {
-            List<Example> list = new ArrayList<>(best.get(ci));
-            list.sort(BEST_FIRST);
-            result.put(channels[ci], list);
+            result.put(channels[ci], best.get(ci).bestFirst());
         }
         return result;
     }

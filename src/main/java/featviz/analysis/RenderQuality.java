@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,8 +47,9 @@ public final class RenderQuality {
     private record Entry(double value, long order, double[] vector) {
     }
 
-    private static final Comparator<Entry> WORST_FIRST = Comparator.comparingDouble(Entry::value)
-            .thenComparing(Comparator.comparingLong(Entry::order).reversed());
+    /** Highest value first; equal ones in the order the images came. */
+    private static final Comparator<Entry> BEST_FIRST = Comparator.comparingDouble((Entry e) -> -e.value())
+            .thenComparingLong(Entry::order);
 
     private final Units units;
     private final LayerActivations representation;
@@ -81,9 +81,9 @@ public final class RenderQuality {
         if (top < 1) {
             throw new UsageException("the number of top images for plausibility must be at least 1, not " + top);
         }
-        List<PriorityQueue<Entry>> queues = new ArrayList<>();
+        List<BestK<Entry>> queues = new ArrayList<>();
         for (int u = 0; u < unitCount; u++) {
-            queues.add(new PriorityQueue<>(WORST_FIRST));
+            queues.add(new BestK<>(top, BEST_FIRST));
         }
         long[] seen = {0};
         ImageStream.forEachBatch(files, loader, batch, (names, batchImages) -> {
@@ -93,14 +93,7 @@ public final class RenderQuality {
             Memory.release(reps);
             for (int n = 0; n < values.length; n++) {
                 for (int u = 0; u < unitCount; u++) {
-                    PriorityQueue<Entry> q = queues.get(u);
-                    Entry e = new Entry(values[n][u], seen[0] + n, vectors[n]);
-                    if (q.size() < top) {
-                        q.add(e);
-                    } else if (WORST_FIRST.compare(e, q.peek()) > 0) {
-                        q.poll();
-                        q.add(e);
-                    }
+                    queues.get(u).offer(new Entry(values[n][u], seen[0] + n, vectors[n]));
                 }
             }
             seen[0] += values.length;
@@ -111,7 +104,7 @@ public final class RenderQuality {
         double[] best = new double[unitCount];
         double[][] meanOfTop = new double[unitCount][];
         for (int u = 0; u < unitCount; u++) {
-            List<Entry> entries = new ArrayList<>(queues.get(u));
+            List<Entry> entries = queues.get(u).bestFirst();
             best[u] = entries.stream().mapToDouble(Entry::value).max().orElse(Double.NaN);
             double[] mean = new double[entries.get(0).vector().length];
             for (Entry e : entries) {
