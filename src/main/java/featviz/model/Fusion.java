@@ -1,7 +1,10 @@
 package featviz.model;
 
+import featviz.model.op.BlockedRun;
 import featviz.model.op.Conv2d;
+import featviz.model.op.Identity;
 import featviz.model.op.Op;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,13 +39,81 @@ import org.nd4j.linalg.factory.Nd4j;
  * its ReLU copies. It may overwrite the array instead when that array has no other reader, is not the
  * network's input and is not a target: {@link #inputOwned} decides that, following pass-throughs (whose
  * output is their input's array) back to the op that made the array.
+ *
+ * <p><b>Blocked runs.</b> A path of convolutions, ReLUs, max pools and pass-throughs in which each node's output
+ * is read by the next node alone and none is a target (VGG19 up to the layer before the target; each ResNet
+ * bottleneck's main branch) becomes one {@link BlockedRun}: computed in oneDNN's blocked layouts from end to end,
+ * ReLUs fused into the convolutions. Its first node computes the whole run and the others pass its output on,
+ * as a folded BatchNorm's node does; all but the last are reported as not holding their own output.
  */
 final class Fusion {
+    /**
+     * {@code -Dfeatviz.blocked=false} builds networks without {@link BlockedRun}s, op by op as before: for the
+     * benchmark's comparison and the tests that check the two compute the same.
+     */
+    static final String BLOCKED_PROPERTY = "featviz.blocked";
+
     private Fusion() {
     }
 
     /** An inference-mode BatchNorm as {@code y[c] = x[c] * scale[c] + shift[c]}. */
     record Affine(INDArray scale, INDArray shift) {
+    }
+
+    /**
+     * The nodes with every {@link BlockedRun} made (see the class comment); the names of the nodes whose output
+     * the run no longer holds are added to {@code notOwnOutput}.
+     */
+    static List<Network.Node> blockedRuns(List<Network.Node> nodes, Collection<String> targets,
+                                          Set<String> notOwnOutput) {
+        if (!Boolean.parseBoolean(System.getProperty(BLOCKED_PROPERTY, "true"))) {
+            return nodes;
+        }
+        int n = nodes.size();
+        int[] readers = new int[n];
+        int[] reader = new int[n]; // the node reading it, when there is one
+        for (int i = 0; i < n; i++) {
+            for (int k : nodes.get(i).inputs()) {
+                readers[k]++;
+                reader[k] = i;
+            }
+        }
+        List<Network.Node> result = new ArrayList<>(nodes);
+        boolean[] taken = new boolean[n];
+        for (int first = 1; first < n; first++) {
+            if (taken[first] || !runnable(nodes.get(first), targets)) {
+                continue;
+            }
+            List<Integer> run = new ArrayList<>(List.of(first));
+            int last = first;
+            while (readers[last] == 1 && runnable(nodes.get(reader[last]), targets)) {
+                last = reader[last];
+                run.add(last);
+            }
+            BlockedRun op = BlockedRun.of(run.stream().map(i -> nodes.get(i).op()).toList());
+            if (op == null) {
+                continue;
+            }
+            Network.Node head = nodes.get(first);
+            result.set(first, new Network.Node(head.name(), op, head.inputs()));
+            for (int i : run) {
+                taken[i] = true;
+                if (i != first) {
+                    Network.Node node = nodes.get(i);
+                    result.set(i, new Network.Node(node.name(), new Identity("in the blocked run of " + head.name()),
+                            node.inputs()));
+                }
+                if (i != last) {
+                    notOwnOutput.add(nodes.get(i).name());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Whether a node can be part of a blocked run: one input (not the network's input node), not a target. */
+    private static boolean runnable(Network.Node node, Collection<String> targets) {
+        return node.inputs().length == 1 && !targets.contains(node.name()) && BlockedRun.joins(node.op());
     }
 
     /** How many times each vertex's output is read by the other vertices that get built. */

@@ -137,7 +137,10 @@ public final class NetworkBuilder {
             nodes.add(new Network.Node(v.name(), op, inputs));
             built.put(v.name(), op);
         }
-        return new Network(nodes, dataType, folds.keySet());
+        Set<String> notOwnOutput = new HashSet<>(folds.keySet());
+        Set<String> readable = new HashSet<>(targets);
+        readable.addAll(targetVertices);
+        return new Network(Fusion.blockedRuns(nodes, readable, notOwnOutput), dataType, notOwnOutput);
     }
 
     private static boolean hasActivation(Chain chain) {

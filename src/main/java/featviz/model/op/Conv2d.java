@@ -130,17 +130,27 @@ public final class Conv2d implements Op {
         return weightShape[0];
     }
 
+    /** oneDNN's form of this convolution; null where oneDNN cannot run it. */
+    DnnlConvolution onednn() {
+        return onednn;
+    }
+
+    /** After oneDNN ran this convolution: frees the NCHW weights when this convolution owns them. */
+    void ranOnednn() {
+        if (ownsWeights && weights != null && weights.closeable()) {
+            onednn.forgetPlainWeights();
+            weights.close();
+            weights = null;
+        }
+    }
+
     @Override
     public INDArray forward(INDArray... in) {
         input = in[0];
         INDArray direct = onednn == null ? null : onednn.forward(input);
         ranOnednn = direct != null;
         if (ranOnednn) {
-            if (ownsWeights && weights != null && weights.closeable()) {
-                onednn.forgetPlainWeights();
-                weights.close();
-                weights = null;
-            }
+            ranOnednn();
             return direct;
         }
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d")

@@ -8,6 +8,7 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -106,8 +107,23 @@ final class Dnnl {
      * the caller provides ({@link Call} does, from {@link Scratch#PAD}).
      */
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
+        return primitiveDesc(opDesc, hint, false, what);
+    }
+
+    /** The same, with a ReLU applied to the primitive's output as it is written when {@code relu} (a post-op). */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = userScratchpad();
+        if (relu) {
+            dnnl_post_ops ops = new dnnl_post_ops();
+            check(dnnl_post_ops_create(ops), "creating post-ops");
+            try {
+                check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "appending a ReLU");
+                check(dnnl_primitive_attr_set_post_ops(attr, ops), "setting post-ops");
+            } finally {
+                dnnl_post_ops_destroy(ops);
+            }
+        }
         try {
             check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint), what);
         } finally {

@@ -73,17 +73,12 @@ final class DnnlConvolution {
         }
         INDArray in = dense(input);
         Pointer src = plan.toSrc.in(in);
-        INDArray out = plan.fromDst.target(plan.outShape);
-        Pointer dst = plan.fromDst.address(out);
-        if (bias == null) {
-            plan.convolution.run(src, null, dst);
-        } else {
-            plan.convolution.run(src, null, dst, Dnnl.address(bias));
-        }
+        INDArray out = plan.fromDst.target(plan.outShape());
+        forward(plan.primitives, src, plan.fromDst.address(out));
         if (in != input) {
             in.close();
         }
-        return plan.fromDst.finish(out, plan.outShape);
+        return plan.fromDst.finish(out, plan.outShape());
     }
 
     /**
@@ -114,12 +109,12 @@ final class DnnlConvolution {
         Plan plan = last;
         INDArray g = dense(gradOut);
         Pointer diffDst = plan.toDiffDst.in(g);
-        INDArray gradIn = plan.fromDiffSrc.target(plan.inShape);
-        plan.inputGradient.run(diffDst, null, plan.fromDiffSrc.address(gradIn));
+        INDArray gradIn = plan.fromDiffSrc.target(plan.inShape());
+        plan.primitives.inputGradient().run(diffDst, null, plan.fromDiffSrc.address(gradIn));
         if (g != gradOut) {
             g.close();
         }
-        return plan.fromDiffSrc.finish(gradIn, plan.inShape);
+        return plan.fromDiffSrc.finish(gradIn, plan.inShape());
     }
 
     /**
@@ -160,8 +155,21 @@ final class DnnlConvolution {
     }
 
     private Plan newPlan(long[] shape) {
-        long outC = weightShape[0];
-        long[] out = {shape[0], outC, 0, 0}, padBefore = new long[2], padAfter = new long[2];
+        Primitives p = primitives(shape, false);
+        if (p == null) {
+            return null;
+        }
+        dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, shape), dstPlain = Dnnl.desc(dnnl_nchw, p.outShape());
+        return new Plan(p, new Conversion(srcPlain, p.src()), new Conversion(p.dst(), dstPlain),
+                new Conversion(dstPlain, p.diffDst()), new Conversion(p.diffSrc(), srcPlain));
+    }
+
+    /**
+     * The output shape and the padding before and after, per spatial axis, for this input shape:
+     * {@code {out, padBefore, padAfter}}; null for a same-mode geometry whose padding comes out negative.
+     */
+    private long[][] geometry(long[] shape) {
+        long[] out = {shape[0], weightShape[0], 0, 0}, padBefore = new long[2], padAfter = new long[2];
         for (int d = 0; d < 2; d++) {
             long in = shape[2 + d], k = weightShape[2 + d], extent = (k - 1) * (dilation[d] + 1) + 1;
             if (same) {
@@ -177,11 +185,34 @@ final class DnnlConvolution {
                 padAfter[d] = padding[d];
             }
         }
-        if (type == dnnl_f32) {
-            return build(shape, out, padBefore, padAfter, dnnl_f32);
+        return new long[][] {out, padBefore, padAfter};
+    }
+
+    /**
+     * The forward and input-gradient primitives for this input shape, in layouts oneDNN chooses, in this
+     * convolution's precision (float where bf16 has only reference code); null when the geometry does not fit
+     * oneDNN. With {@code relu} the forward primitive applies a ReLU to its output as it writes it (a post-op),
+     * which saves a pass over the output; the input gradient is then the caller's to mask.
+     */
+    Primitives primitives(long[] shape, boolean relu) {
+        long[][] g = geometry(shape);
+        if (g == null) {
+            return null;
         }
-        Plan plan = build(shape, out, padBefore, padAfter, type);
-        return plan != null ? plan : build(shape, out, padBefore, padAfter, dnnl_f32);
+        if (type == dnnl_f32) {
+            return build(shape, g[0], g[1], g[2], dnnl_f32, relu);
+        }
+        Primitives p = build(shape, g[0], g[1], g[2], type, relu);
+        return p != null ? p : build(shape, g[0], g[1], g[2], dnnl_f32, relu);
+    }
+
+    /** Runs a forward primitive of {@link #primitives} from {@code src} to {@code dst}, in its layouts. */
+    void forward(Primitives p, Pointer src, Pointer dst) {
+        if (bias == null) {
+            p.forward().run(src, null, dst);
+        } else {
+            p.forward().run(src, null, dst, Dnnl.address(bias));
+        }
     }
 
     /**
@@ -194,10 +225,9 @@ final class DnnlConvolution {
 
     /**
      * @param type of the input, the weights and the output gradient as the primitives read them (f32 or bf16)
-     * @return the plan, or null when oneDNN has only its reference code for this type
+     * @return the primitives, or null when oneDNN has only its reference code for this type
      */
-    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter, int type) {
-        dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
+    private Primitives build(long[] in, long[] out, long[] padBefore, long[] padAfter, int type, boolean relu) {
         dnnl_memory_desc_t srcAny = Dnnl.typedDesc(type, dnnl_format_tag_any, in);
         dnnl_memory_desc_t dstAny = Dnnl.desc(dnnl_format_tag_any, out);
         dnnl_memory_desc_t wAny = Dnnl.typedDesc(type, dnnl_format_tag_any, weightShape);
@@ -210,7 +240,7 @@ final class DnnlConvolution {
             dnnl_convolution_desc_t fwd = new dnnl_convolution_desc_t();
             Dnnl.check(dnnl_dilated_convolution_forward_desc_init(fwd, dnnl_forward_training, dnnl_convolution_direct,
                     srcAny, wAny, biasMd, dstAny, s, dl, pl, pr), "describing a convolution");
-            dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a convolution");
+            dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, relu, "choosing a convolution");
             if (slowBf16(type, fwdPd)) {
                 Dnnl.destroy(fwdPd);
                 return null;
@@ -228,7 +258,7 @@ final class DnnlConvolution {
             dnnl_convolution_desc_t bwd = new dnnl_convolution_desc_t();
             Dnnl.check(dnnl_dilated_convolution_backward_data_desc_init(bwd, dnnl_convolution_direct, diffSrcAny, wAny,
                     diffDstAny, s, dl, pl, pr), "describing a convolution's input gradient");
-            dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a convolution's input gradient");
+            dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, false, "choosing a convolution's input gradient");
             if (slowBf16(type, bwdPd)) {
                 convolution.close();
                 Dnnl.destroy(bwdPd);
@@ -244,9 +274,7 @@ final class DnnlConvolution {
             inputGradient.bind(DNNL_ARG_WEIGHTS, weightsIn(wb));
             Dnnl.destroy(bwdPd);
             Dnnl.destroy(fwdPd);
-            return new Plan(in.clone(), out, convolution, inputGradient, new Conversion(srcPlain, src),
-                    new Conversion(dst, dstPlain), new Conversion(dstPlain, diffDst), new Conversion(diffSrc, srcPlain),
-                    type);
+            return new Primitives(in.clone(), out, convolution, inputGradient, src, dst, diffSrc, diffDst, type);
         }
     }
 
@@ -272,13 +300,38 @@ final class DnnlConvolution {
         return owned;
     }
 
-    /** The primitives and conversions for one input shape. */
-    private record Plan(long[] inShape, long[] outShape, Call convolution, Call inputGradient, Conversion toSrc,
-            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc, int type) implements Plans.Native {
+    /**
+     * A convolution's forward and input-gradient primitives for one input shape, with the layouts they read and
+     * write ({@code type} being what the input, weights and output gradient are read as).
+     */
+    record Primitives(long[] inShape, long[] outShape, Call forward, Call inputGradient, dnnl_memory_desc_t src,
+            dnnl_memory_desc_t dst, dnnl_memory_desc_t diffSrc, dnnl_memory_desc_t diffDst, int type)
+            implements Plans.Native {
         @Override
         public void close() {
-            convolution.close();
+            forward.close();
             inputGradient.close();
+        }
+    }
+
+    /** The primitives for one input shape, and the conversions between their layouts and NCHW. */
+    private record Plan(Primitives primitives, Conversion toSrc, Conversion fromDst, Conversion toDiffDst,
+            Conversion fromDiffSrc) implements Plans.Native {
+        long[] inShape() {
+            return primitives.inShape();
+        }
+
+        long[] outShape() {
+            return primitives.outShape();
+        }
+
+        int type() {
+            return primitives.type();
+        }
+
+        @Override
+        public void close() {
+            primitives.close();
             for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
                 c.close();
             }

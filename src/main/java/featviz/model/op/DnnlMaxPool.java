@@ -51,7 +51,7 @@ final class DnnlMaxPool {
         }
         Pointer src = plan.toSrc.in(in);
         INDArray out = plan.fromDst.target(outShape);
-        plan.forward.run(src, plan.fromDst.address(out), null);
+        plan.primitives.forward().run(src, plan.fromDst.address(out), null);
         return plan.fromDst.finish(out, outShape);
     }
 
@@ -61,7 +61,7 @@ final class DnnlMaxPool {
         Pointer diffDst = plan.toDiffDst.in(gradOut);
         long[] inShape = plan.inShape;
         INDArray gradIn = plan.fromDiffSrc.target(inShape);
-        plan.backward.run(diffDst, null, plan.fromDiffSrc.address(gradIn));
+        plan.primitives.backward().run(diffDst, null, plan.fromDiffSrc.address(gradIn));
         return plan.fromDiffSrc.finish(gradIn, inShape);
     }
 
@@ -72,24 +72,37 @@ final class DnnlMaxPool {
      * Null when no layout gets jit code.
      */
     private Plan build(long[] in, long[] out, long[] padBefore) {
-        long[] padAfter = new long[2];
-        for (int d = 0; d < 2; d++) {
-            long extent = (kernel[d] - 1) * (dilation[d] + 1) + 1;
-            padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in[2 + d] - padBefore[d];
-        }
         for (int layout : new int[] {dnnl_nchw, dnnl_nChw16c, dnnl_nChw8c}) {
-            Plan plan = build(in, out, padBefore, padAfter, layout);
-            if (plan != null) {
-                return plan;
+            dnnl_memory_desc_t src = Dnnl.desc(layout, in);
+            Primitives p = primitives(src, in, out, padBefore);
+            if (p != null) {
+                dnnl_memory workspace = Dnnl.ownedMemory(p.workspace());
+                p.forward().bind(DNNL_ARG_WORKSPACE, workspace);
+                p.backward().bind(DNNL_ARG_WORKSPACE, workspace);
+                dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
+                return new Plan(in.clone(), p, workspace, new Conversion(srcPlain, src),
+                        new Conversion(p.dst(), dstPlain), new Conversion(dstPlain, p.dst()),
+                        new Conversion(src, srcPlain));
             }
         }
         return null;
     }
 
-    private Plan build(long[] in, long[] out, long[] padBefore, long[] padAfter, int layout) {
-        dnnl_memory_desc_t src = Dnnl.desc(layout, in), dst = Dnnl.desc(layout, out);
+    /**
+     * The forward and backward primitives for an input in layout {@code src}, the output in the same layout;
+     * null when oneDNN does not describe the geometry or has only plain loops for it. The forward call's
+     * arguments are source, destination and workspace (where each maximum was), the backward call's output
+     * gradient, workspace and input gradient; the workspace is the caller's to provide to both.
+     */
+    Primitives primitives(dnnl_memory_desc_t src, long[] in, long[] out, long[] padBefore) {
+        long[] padAfter = new long[2];
+        for (int d = 0; d < 2; d++) {
+            long extent = (kernel[d] - 1) * (dilation[d] + 1) + 1;
+            padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in[2 + d] - padBefore[d];
+        }
+        dnnl_memory_desc_t dstAny = Dnnl.desc(dnnl_format_tag_any, out);
         dnnl_pooling_v2_desc_t fwd = new dnnl_pooling_v2_desc_t();
-        if (dnnl_pooling_v2_forward_desc_init(fwd, dnnl_forward_training, dnnl_pooling_max, src, dst, stride, kernel,
+        if (dnnl_pooling_v2_forward_desc_init(fwd, dnnl_forward_training, dnnl_pooling_max, src, dstAny, stride, kernel,
                 dilation, padBefore, padAfter) != dnnl_success) {
             return null; // a geometry oneDNN does not describe: the Java kernel takes it
         }
@@ -98,33 +111,40 @@ final class DnnlMaxPool {
             Dnnl.destroy(fwdPd);
             return null;
         }
+        dnnl_memory_desc_t dst = Dnnl.query(fwdPd, dnnl_query_dst_md);
         dnnl_pooling_v2_desc_t bwd = new dnnl_pooling_v2_desc_t();
         Dnnl.check(dnnl_pooling_v2_backward_desc_init(bwd, dnnl_pooling_max, src, dst, stride, kernel, dilation,
                 padBefore, padAfter), "describing a max pool's gradient");
         dnnl_primitive_desc bwdPd = Dnnl.primitiveDesc(bwd, fwdPd, "choosing a max pool's gradient");
         try {
             dnnl_memory_desc_t ws = Dnnl.query(fwdPd, dnnl_query_workspace_md);
-            dnnl_memory workspace = Dnnl.ownedMemory(ws);
             Call forward = new Call("max pooling", fwdPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE},
-                    new dnnl_memory_desc_t[] {src, dst, ws}).bind(DNNL_ARG_WORKSPACE, workspace);
+                    new dnnl_memory_desc_t[] {src, dst, ws});
             Call backward = new Call("max pooling's gradient", bwdPd,
                     new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC},
-                    new dnnl_memory_desc_t[] {dst, ws, src}).bind(DNNL_ARG_WORKSPACE, workspace);
-            dnnl_memory_desc_t srcPlain = Dnnl.desc(dnnl_nchw, in), dstPlain = Dnnl.desc(dnnl_nchw, out);
-            return new Plan(in.clone(), forward, backward, workspace, new Conversion(srcPlain, src),
-                    new Conversion(dst, dstPlain), new Conversion(dstPlain, dst), new Conversion(src, srcPlain));
+                    new dnnl_memory_desc_t[] {dst, ws, src});
+            return new Primitives(forward, backward, dst, ws);
         } finally {
             Dnnl.destroy(bwdPd);
             Dnnl.destroy(fwdPd);
         }
     }
 
-    private record Plan(long[] inShape, Call forward, Call backward, dnnl_memory workspace, Conversion toSrc,
-            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) implements Plans.Native {
+    /** A max pool's primitives for one input layout, and the layouts of its output and workspace. */
+    record Primitives(Call forward, Call backward, dnnl_memory_desc_t dst, dnnl_memory_desc_t workspace)
+            implements Plans.Native {
         @Override
         public void close() {
             forward.close();
             backward.close();
+        }
+    }
+
+    private record Plan(long[] inShape, Primitives primitives, dnnl_memory workspace, Conversion toSrc,
+            Conversion fromDst, Conversion toDiffDst, Conversion fromDiffSrc) implements Plans.Native {
+        @Override
+        public void close() {
+            primitives.close();
             Dnnl.destroy(workspace);
             for (Conversion c : new Conversion[] {toSrc, fromDst, toDiffDst, fromDiffSrc}) {
                 c.close();

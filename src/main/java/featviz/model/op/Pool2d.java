@@ -82,6 +82,25 @@ public final class Pool2d implements Op {
         return out;
     }
 
+    /** oneDNN's max pool for this geometry; null when this is not a max pool or oneDNN is not there. */
+    DnnlMaxPool onednn() {
+        return onednn;
+    }
+
+    /**
+     * The output shape of a max pool over input {@code in} [N, C, H, W] and the padding before each axis, as
+     * libnd4j's {@code maxpool2d} computes them: {@code {out, {padTop, padLeft}}}.
+     */
+    long[][] geometry(long[] in) {
+        long[] out = {in[0], in[1], 0, 0};
+        for (int d = 0; d < 2; d++) {
+            long extent = (long) (args[d] - 1) * args[6 + d] + 1;
+            out[2 + d] = args[8] == 1 ? (in[2 + d] + args[2 + d] - 1) / args[2 + d]
+                    : (in[2 + d] + 2L * args[4 + d] - extent) / args[2 + d] + 1;
+        }
+        return new long[][] {out, {padding(in[2], out[2], 0), padding(in[3], out[3], 1)}};
+    }
+
     /** Top (axis 0) or left (axis 1) padding: explicit, or as libnd4j computes it in same mode. */
     private int padding(long in, long out, int axis) {
         if (args[8] == 0) {
