@@ -225,7 +225,9 @@ public final class BlockedRun implements Op {
                 stages[i] = sp;
                 if (stage.conv() != null) {
                     sp.conv = stage.conv().onednn();
-                    sp.convolution = sp.conv.primitives(shape, stage.relu());
+                    boolean bf16 = stage.conv().precision() == Precision.BF16;
+                    sp.convolution = sp.conv.primitives(shape, stage.relu(), nextConvolutionInBf16(list, i),
+                            bf16 && i > 0 && list.get(i - 1).conv() != null);
                     if (sp.convolution == null) {
                         return false;
                     }
@@ -242,7 +244,7 @@ public final class BlockedRun implements Op {
                         return false;
                     }
                     sp.dst = sp.pooling.dst();
-                    sp.diffSrc = before;
+                    sp.diffSrc = sp.src;
                     sp.diffDst = sp.dst;
                     sp.workspaceBytes = Dnnl.bytes(sp.pooling.workspace());
                     shape = g[0];
@@ -278,6 +280,16 @@ public final class BlockedRun implements Op {
             dnnl_memory_desc_t inPlain = Dnnl.desc(dnnl_nchw, inShape);
             toInputGradient = Dnnl.same(after, inPlain) ? null : Dnnl.reorder(after, inPlain);
             return true;
+        }
+
+        /**
+         * Whether stage i's output is read by a bf16 convolution right after it: stage i may then write it in bf16
+         * (it would be rounded there anyway), which saves a conversion each way. Not through a pool: oneDNN has
+         * no bf16 max pool for some of these layouts, and pooling in float in between made wrong gradients.
+         */
+        private static boolean nextConvolutionInBf16(List<Stage> list, int i) {
+            return i + 1 < list.size() && list.get(i + 1).conv() != null
+                    && list.get(i + 1).conv().precision() == Precision.BF16;
         }
 
         @Override
@@ -325,7 +337,7 @@ public final class BlockedRun implements Op {
                     workspaces[i] = buffer(sp.workspaceBytes);
                     sp.pooling.forward().run(Dnnl.address(src), Dnnl.address(out), Dnnl.address(workspaces[i]));
                 } else {
-                    sp.relu.forward(flat(src, sp.src), out);
+                    sp.relu.forward(Dnnl.address(src), Dnnl.address(out), Dnnl.elements(sp.src), sp.src.data_type());
                 }
                 if (src != current) {
                     Memory.release(src);
@@ -360,7 +372,8 @@ public final class BlockedRun implements Op {
                     Memory.release(held);
                 }
                 if (outputs[i] != null) {
-                    sp.relu.backward(outputs[i], flat(mask, sp.mask));
+                    sp.relu.backward(Dnnl.address(outputs[i]), Dnnl.address(mask), Dnnl.elements(sp.mask),
+                            sp.mask.data_type());
                     Memory.release(outputs[i]);
                     outputs[i] = null;
                 }
@@ -411,12 +424,5 @@ public final class BlockedRun implements Op {
                 workspaces[i] = null;
             }
         }
-    }
-
-    /** A buffer as the flat array of floats the layout {@code md} occupies in it (padding included). */
-    private static INDArray flat(INDArray buffer, dnnl_memory_desc_t md) {
-        long length = Dnnl.bytes(md) / Float.BYTES;
-        return buffer.length() == length ? buffer : buffer.reshape(buffer.length()).get(
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length));
     }
 }

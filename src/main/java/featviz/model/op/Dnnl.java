@@ -102,6 +102,11 @@ final class Dnnl {
         return dnnl_memory_desc_get_size(md);
     }
 
+    /** How many elements a buffer of this layout holds, padding included (what an element-wise op runs over). */
+    static long elements(dnnl_memory_desc_t md) {
+        return bytes(md) / (md.data_type() == dnnl_f32 ? Float.BYTES : Short.BYTES);
+    }
+
     /**
      * A primitive descriptor for an op descriptor, optionally hinted by its forward primitive, whose scratchpad
      * the caller provides ({@link Call} does, from {@link Scratch#PAD}).

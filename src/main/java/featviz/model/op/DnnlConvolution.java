@@ -155,7 +155,7 @@ final class DnnlConvolution {
     }
 
     private Plan newPlan(long[] shape) {
-        Primitives p = primitives(shape, false);
+        Primitives p = primitives(shape, false, false, false);
         if (p == null) {
             return null;
         }
@@ -192,18 +192,21 @@ final class DnnlConvolution {
      * The forward and input-gradient primitives for this input shape, in layouts oneDNN chooses, in this
      * convolution's precision (float where bf16 has only reference code); null when the geometry does not fit
      * oneDNN. With {@code relu} the forward primitive applies a ReLU to its output as it writes it (a post-op),
-     * which saves a pass over the output; the input gradient is then the caller's to mask.
+     * which saves a pass over the output; the input gradient is then the caller's to mask. In bf16,
+     * {@code narrowOutput} writes the output in bf16 too (for a bf16 convolution that reads it next and would
+     * round it anyway) and {@code narrowGradient} the input gradient (for an op before it whose output is bf16);
+     * otherwise they are float.
      */
-    Primitives primitives(long[] shape, boolean relu) {
+    Primitives primitives(long[] shape, boolean relu, boolean narrowOutput, boolean narrowGradient) {
         long[][] g = geometry(shape);
         if (g == null) {
             return null;
         }
         if (type == dnnl_f32) {
-            return build(shape, g[0], g[1], g[2], dnnl_f32, relu);
+            return build(shape, g[0], g[1], g[2], dnnl_f32, relu, false, false);
         }
-        Primitives p = build(shape, g[0], g[1], g[2], type, relu);
-        return p != null ? p : build(shape, g[0], g[1], g[2], dnnl_f32, relu);
+        Primitives p = build(shape, g[0], g[1], g[2], type, relu, narrowOutput, narrowGradient);
+        return p != null ? p : build(shape, g[0], g[1], g[2], dnnl_f32, relu, false, false);
     }
 
     /** Runs a forward primitive of {@link #primitives} from {@code src} to {@code dst}, in its layouts. */
@@ -227,12 +230,13 @@ final class DnnlConvolution {
      * @param type of the input, the weights and the output gradient as the primitives read them (f32 or bf16)
      * @return the primitives, or null when oneDNN has only its reference code for this type
      */
-    private Primitives build(long[] in, long[] out, long[] padBefore, long[] padAfter, int type, boolean relu) {
+    private Primitives build(long[] in, long[] out, long[] padBefore, long[] padAfter, int type, boolean relu,
+            boolean narrowOutput, boolean narrowGradient) {
         dnnl_memory_desc_t srcAny = Dnnl.typedDesc(type, dnnl_format_tag_any, in);
-        dnnl_memory_desc_t dstAny = Dnnl.desc(dnnl_format_tag_any, out);
+        dnnl_memory_desc_t dstAny = Dnnl.typedDesc(narrowOutput ? type : dnnl_f32, dnnl_format_tag_any, out);
         dnnl_memory_desc_t wAny = Dnnl.typedDesc(type, dnnl_format_tag_any, weightShape);
-        // The input gradient comes out in float, from an output gradient of the input's type.
-        dnnl_memory_desc_t diffSrcAny = Dnnl.desc(dnnl_format_tag_any, in);
+        // The input gradient comes out in float (unless narrowed), from an output gradient of the input's type.
+        dnnl_memory_desc_t diffSrcAny = Dnnl.typedDesc(narrowGradient ? type : dnnl_f32, dnnl_format_tag_any, in);
         dnnl_memory_desc_t diffDstAny = Dnnl.typedDesc(type, dnnl_format_tag_any, out);
         dnnl_memory_desc_t biasMd = bias == null ? null : Dnnl.desc(dnnl_x, bias.length());
         try (LongPointer s = new LongPointer(stride); LongPointer dl = new LongPointer(dilation);

@@ -90,7 +90,7 @@ final class DnnlMaxPool {
 
     /**
      * The forward and backward primitives for an input in layout {@code src}, the output in the same layout;
-     * null when oneDNN does not describe the geometry or has only plain loops for it. The forward call's
+     * null when oneDNN does not describe the geometry or has only plain loops for it (or none, for this type). The forward call's
      * arguments are source, destination and workspace (where each maximum was), the backward call's output
      * gradient, workspace and input gradient; the workspace is the caller's to provide to both.
      */
@@ -100,13 +100,18 @@ final class DnnlMaxPool {
             long extent = (kernel[d] - 1) * (dilation[d] + 1) + 1;
             padAfter[d] = (out[2 + d] - 1) * stride[d] + extent - in[2 + d] - padBefore[d];
         }
-        dnnl_memory_desc_t dstAny = Dnnl.desc(dnnl_format_tag_any, out);
+        dnnl_memory_desc_t dstAny = Dnnl.typedDesc(src.data_type(), dnnl_format_tag_any, out); // the input's type
         dnnl_pooling_v2_desc_t fwd = new dnnl_pooling_v2_desc_t();
         if (dnnl_pooling_v2_forward_desc_init(fwd, dnnl_forward_training, dnnl_pooling_max, src, dstAny, stride, kernel,
                 dilation, padBefore, padAfter) != dnnl_success) {
             return null; // a geometry oneDNN does not describe: the Java kernel takes it
         }
-        dnnl_primitive_desc fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a max pool");
+        dnnl_primitive_desc fwdPd;
+        try {
+            fwdPd = Dnnl.primitiveDesc(fwd, null, "choosing a max pool");
+        } catch (IllegalStateException e) {
+            return null; // no implementation for this layout and type (bf16 in some layouts)
+        }
         if (!Dnnl.implementation(fwdPd).startsWith("jit")) {
             Dnnl.destroy(fwdPd);
             return null;

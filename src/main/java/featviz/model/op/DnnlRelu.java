@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import featviz.model.op.Dnnl.Call;
 import java.lang.ref.Cleaner;
+import java.util.List;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -16,13 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and their gradients took about 12 ms of a 215 ms batch-1 step that way, PyTorch's 4.5.
  *
  * <p>The gradient reads the ReLU's output, not its input ({@code relu_use_dst_for_bwd}), as {@link Relu}
- * does, so that the input may be overwritten. Primitives are built per element count (the layout does not
- * matter to an element-wise op); the last {@value Plans#KEPT} counts are kept.
+ * does, so that the input may be overwritten. Primitives are built per element type and count (the layout
+ * does not matter to an element-wise op, so a blocked array is passed as the flat buffer it fills); the last {@value Plans#KEPT} counts are kept.
  */
 final class DnnlRelu {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Plans<Long, Plan> plans = new Plans<>(); // by element count
+    private final Plans<List<Long>, Plan> plans = new Plans<>(); // by element type and count
 
     DnnlRelu() {
         CLEANER.register(this, plans::close); // the plans must not refer back to this
@@ -30,13 +31,26 @@ final class DnnlRelu {
 
     /** {@code out = max(in, 0)}; {@code out} may be {@code in}. */
     void forward(INDArray in, INDArray out) {
-        plans.get(in.length(), DnnlRelu::build).forward.run(Dnnl.address(in), Dnnl.address(out));
+        forward(Dnnl.address(in), Dnnl.address(out), in.length(), dnnl_f32);
     }
 
     /** {@code grad = output > 0 ? grad : 0}, in place. */
     void backward(INDArray output, INDArray grad) {
-        Pointer g = Dnnl.address(grad);
-        plans.get(output.length(), DnnlRelu::build).backward.run(Dnnl.address(output), g, g);
+        backward(Dnnl.address(output), Dnnl.address(grad), output.length(), dnnl_f32);
+    }
+
+    /** The same over {@code count} elements of a oneDNN {@code type} ({@code dnnl_f32}, {@code dnnl_bf16}) at these addresses. */
+    void forward(Pointer in, Pointer out, long count, int type) {
+        plan(count, type).forward.run(in, out);
+    }
+
+    /** The same over {@code count} elements of a oneDNN {@code type} at these addresses. */
+    void backward(Pointer output, Pointer grad, long count, int type) {
+        plan(count, type).backward.run(output, grad, grad);
+    }
+
+    private Plan plan(long count, int type) {
+        return plans.get(List.of((long) type, count), key -> build(count, type));
     }
 
     private record Plan(Call forward, Call backward) implements Plans.Native {
@@ -47,8 +61,8 @@ final class DnnlRelu {
         }
     }
 
-    private static Plan build(long length) {
-        dnnl_memory_desc_t md = Dnnl.desc(dnnl_x, length);
+    private static Plan build(long length, int type) {
+        dnnl_memory_desc_t md = Dnnl.typedDesc(type, dnnl_x, length);
         dnnl_eltwise_desc_t fwd = new dnnl_eltwise_desc_t();
         Dnnl.check(dnnl_eltwise_forward_desc_init(fwd, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd,
                 md, 0f, 0f), "describing a ReLU");
