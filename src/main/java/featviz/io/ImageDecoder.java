@@ -51,6 +51,30 @@ final class ImageDecoder {
         }
     }
 
+    /**
+     * {width, height} from the file's header, nothing decoded (a directory of thousands of images is
+     * measured in about the time it takes to list it).
+     *
+     * @throws UsageException naming the file when it is missing, not an image or damaged
+     */
+    static int[] dimensions(Path path) {
+        InputFiles.requireReadableFile(path, "image");
+        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
+            ImageReader reader = readerFor(in).orElseThrow(() ->
+                    InputFiles.cannotRead(path, "image", "not an image file (or a format featviz cannot read)"));
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (UsageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw InputFiles.cannotRead(path, "image", "damaged or unsupported image data (" + InputFiles.describe(e) + ")");
+        }
+    }
+
     private static Optional<ImageReader> readerFor(ImageInputStream in) {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         while (readers.hasNext()) {
