@@ -73,8 +73,7 @@ public final class LayersCommand implements Callable<Integer> {
             }
             out.printf("%d layers of %s (%s weights), output shapes at %dx%d%s%n", layers.size(), model.name(),
                     model.weightsLabel(), px, px, size == null && model.fixedSize().isEmpty()
-                            ? " (the model takes any input size: --size sets the one shown; other commands need the"
-                            + " images' own size or --size)" : "");
+                            ? " (its input size is free: --size sets the one shown)" : "");
             // Say why a layer is no target, and what it takes down with it, rather than a bare "no".
             for (String reason : model.unsupported(px, px)) {
                 out.println("not a target, nor anything that depends on it: " + reason);
