@@ -158,7 +158,7 @@ class FreeSizeCommandTest {
     }
 
     @Test
-    void activationsAndExamplesTakeTheSharedSize() throws Exception {
+    void activationsExamplesAndEmbedTakeTheSharedSize() throws Exception {
         JsonNode acts = json(Cli.run("activations", a28.toString(), b28.toString(), "--model", freeModel.toString(),
                 "--layer", "c2", "--csv", dir.resolve("acts.csv").toString(), "--plot", dir.resolve("acts.png").toString(),
                 "--json", "-q"));
@@ -170,6 +170,15 @@ class FreeSizeCommandTest {
         JsonNode ex = json(Cli.run("examples", images.toString(), "--model", freeModel.toString(), "--layer", "c2",
                 "--index", "0", "--top", "1", "--output", dir.resolve("examples-out").toString(), "--json", "-q"));
         assertEquals(28, ex.get("size").asInt(), ex.toString());
+        Path other = Files.createDirectories(dir.resolve("embed-other"));
+        noise(other.resolve("s.png"), 28, 7);
+        noise(other.resolve("t.png"), 28, 8);
+        String[] embed = {"embed", images.toString(), other.toString(), "--model", freeModel.toString(), "--layer", "c2",
+            "--no-tsne", "--output", dir.resolve("embed-out").toString(), "-q"};
+        assertEquals(0, Cli.run(embed).exit());
+        assertOneLineError(Cli.run(java.util.stream.Stream.concat(java.util.Arrays.stream(embed),
+                java.util.stream.Stream.of("--probe", c32.toString())).toArray(String[]::new)), 2, "input size is free",
+                "32x32, 28x28", "--size"); // the probe is met first
         noise(images.resolve("r.png"), 32, 6);
         assertOneLineError(Cli.run("examples", images.toString(), "--model", freeModel.toString(), "--layer", "c2",
                 "--index", "0", "--output", dir.resolve("examples-out2").toString(), "-q"), 2, "input size is free", "--size");

@@ -2,6 +2,7 @@ package featviz.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.util.OptionalInt;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -64,5 +65,19 @@ class InputSizeTest {
                 .build();
         assertEquals(OptionalInt.of(20), InputSize.fixedBy(type -> GraphSpec.of(conf, type), 3, conf.getInputPreProcess(0)));
         assertEquals(OptionalInt.empty(), InputSize.fixedBy(type -> GraphSpec.of(conf, type), 3, null));
+    }
+
+    @Test
+    void loadedModelsSayWhetherTheyFixTheirSize() {
+        ModelLoader loader = new ModelLoader(null);
+        Path resources = Path.of("src/test/resources/featviz");
+        // a ComputationGraph ending in a global average pool: free
+        assertEquals(OptionalInt.empty(), loader.load(resources.resolve("fashion-mnist-b.zip").toString(), null, null, 0)
+                .fixedSize());
+        // a 0.5.0 MultiLayerNetwork whose output layer reads flattened maps: 28
+        assertEquals(OptionalInt.of(28), loader.load(resources.resolve("dl4j-regression/050_ModelSerializer_Regression_CNN_1.zip")
+                .toString(), null, null, 0).fixedSize());
+        // the catalogue fixes its own model's size, though the network would take any
+        assertEquals(OptionalInt.of(28), loader.load("fashion-mnist", null, null, 0).fixedSize());
     }
 }
