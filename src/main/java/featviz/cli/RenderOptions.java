@@ -67,7 +67,7 @@ public final class RenderOptions {
 
     @Option(names = "--transforms", paramLabel = "SPEC",
             description = "Random transforms applied every step, for robust pictures: lucid (pad 12, jitter 8, " +
-                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), maco (random crops of 50-100% of the image resized to the " +
+                "scale 0.9-1.1, rotate +-10 degrees, jitter 4), maco (random crops of 50-100%% of the image resized to the " +
                 "model's size, noise 0.04), none, or a list such as " +
                 "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4. Seeded by --seed.")
     String transforms;
