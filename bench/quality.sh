@@ -62,8 +62,8 @@ for p in "$@"; do
   cls="$work/$p/classes.jsonl"
   lay="$work/$p/relu5.jsonl"
   # predict's JSON: one row per image; a render is recognised when the top label is the class its file is named for
-  # --size: a file model whose head does not fix its input size (the second model ends in a global average pool)
-  # would otherwise see the 28 px render resized to 224 px, and call everything a bag.
+  # --size: the second model ends in a global average pool, so nothing in it fixes its input size; the renders
+  # are $SIZE px, which is also what predict takes without --size (the images' own size).
   hits() { ./featviz predict "$work/$p/classes/"*.png --model "$1" --size "$SIZE" --top 1 --json 2>/dev/null \
       | jq '[.[] | select((.image | split("/") | last | rtrimstr(".png")) == .predictions[0].label)] | length'; }
   second=$(hits "$SECOND")

@@ -47,7 +47,8 @@ public final class ActivationsCommand implements Callable<Integer> {
     String layer;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Image size fed to the model (default: the model's input size; 224 for file models).")
+            description = "Image size fed to the model (default: the model's input size; for a model that takes any " +
+                "size, the images' own size when they all share one).")
     Integer size;
 
     @Option(names = "--csv", paramLabel = "FILE", defaultValue = "activations.csv",
@@ -92,7 +93,7 @@ public final class ActivationsCommand implements Callable<Integer> {
         AnalysisOutput.requireWritable(csv, plot);
         PrintWriter err = spec.commandLine().getErr();
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
-        int px = AnalysisOutput.imageSize(size, model.inputShape()[1]);
+        int px = AnalysisOutput.imageSize(ImageSize.forImages(size, model, images));
         LayerActivations acts = new LayerActivations(model, layer, px);
         double[][] means = new double[images.size()][];
         List<String> names = new ArrayList<>();

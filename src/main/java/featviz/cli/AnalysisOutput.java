@@ -27,9 +27,8 @@ final class AnalysisOutput {
         throw new UsageException(option + " " + text + ": expected WIDTHxHEIGHT in pixels, each 200 to 8000 (e.g. 1000x500)");
     }
 
-    /** The image size to run at: --size, else the model's input size. */
-    static int imageSize(Integer size, int modelSize) {
-        int px = size != null ? size : modelSize;
+    /** The image size to run at ({@link ImageSize#forImages}), checked. */
+    static int imageSize(int px) {
         if (px < 1 || px > 8192) {
             throw new UsageException("--size must be between 1 and 8192 pixels, not " + px);
         }

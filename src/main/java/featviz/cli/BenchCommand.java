@@ -108,9 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         VisionModel model = modelOptions.load(featviz.model.WeightStore.ProgressListener.NONE);
         render.forModel(model);
-        if (render.size == null) {
-            size = model.renderSize();
-        }
+        size = ImageSize.forRender(render.size, model);
         // ResNet-50 is timed to its last convolution block, the others to their default layer.
         String layerName = layer != null ? layer : model.name().equals("resnet50") ? "activation_49"
                 : model.defaultLayer();

@@ -64,7 +64,8 @@ public final class EmbedCommand implements Callable<Integer> {
     List<Path> probes = new ArrayList<>();
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Image size fed to the model (default: the model's input size; 224 for file models).")
+            description = "Image size fed to the model (default: the model's input size; for a model that takes any " +
+                "size, the images' own size when they all share one).")
     Integer size;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "embed",
@@ -143,7 +144,9 @@ public final class EmbedCommand implements Callable<Integer> {
         AnalysisOutput.requireWritableDirectory(output); // without making it: nothing is written before the end
         PrintWriter err = spec.commandLine().getErr();
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
-        int px = AnalysisOutput.imageSize(size, model.inputShape()[1]);
+        List<Path> all = new ArrayList<>(probes);
+        files.forEach(all::addAll);
+        int px = AnalysisOutput.imageSize(ImageSize.forImages(size, model, all));
         LayerActivations acts = new LayerActivations(model, layer, px);
         ImageLoader loader = new ImageLoader(px, px, model.inputShape()[0], strict, line -> {
             if (!quiet) {

@@ -67,7 +67,8 @@ public final class ExamplesCommand implements Callable<Integer> {
     int top;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Image size fed to the model (default: the model's input size; 224 for file models).")
+            description = "Image size fed to the model (default: the model's input size; for a model that takes any " +
+                "size, the images' own size when they all share one).")
     Integer size;
 
     @Option(names = "--crop", paramLabel = "PX",
@@ -109,7 +110,7 @@ public final class ExamplesCommand implements Callable<Integer> {
         AnalysisOutput.requireWritableDirectory(output);
         PrintWriter err = spec.commandLine().getErr();
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
-        int px = AnalysisOutput.imageSize(size, model.inputShape()[1]);
+        int px = AnalysisOutput.imageSize(ImageSize.forImages(size, model, files));
         int side = crop != null ? crop : Math.max(1, px / 2);
         if (side < 1 || side > px) {
             throw new UsageException("--crop must be between 1 and --size (" + px + ") pixels, not " + side);

@@ -29,7 +29,8 @@ public final class LayersCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Image size the output shapes are computed for (default: the model's own, 224 for the zoo).")
+            description = "Image size the output shapes are computed for (default: the model's own, 224 for the zoo; " +
+                "224 for a model that takes any size).")
     Integer size;
 
     @Option(names = "--json", description = "Print one JSON array of {name, type, shape, channels, target} instead of a table.")
@@ -70,8 +71,9 @@ public final class LayersCommand implements Callable<Integer> {
             for (LayerInfo l : layers) {
                 out.printf(format, l.name(), l.type(), l.shapeText(), l.channels(), l.target() ? "yes" : "no");
             }
-            out.printf("%d layers of %s (%s weights), output shapes at %dx%d%n", layers.size(), model.name(),
-                    model.weightsLabel(), px, px);
+            out.printf("%d layers of %s (%s weights), output shapes at %dx%d%s%n", layers.size(), model.name(),
+                    model.weightsLabel(), px, px, size == null && model.fixedSize().isEmpty()
+                            ? " (its input size is free: --size sets the one shown)" : "");
             // Say why a layer is no target, and what it takes down with it, rather than a bare "no".
             for (String reason : model.unsupported(px, px)) {
                 out.println("not a target, nor anything that depends on it: " + reason);

@@ -180,7 +180,7 @@ public final class MaximizeCommand implements Callable<Integer> {
         VisionModel model = modelOptions.load(DownloadProgress.forTerminal(err, quiet));
         render.forModel(model);
         transparency.validateModel(render.channels());
-        int px = render.size != null ? render.size : model.renderSize();
+        int px = ImageSize.forRender(render.size, model);
         INDArray startImage = render.startImage(px);
         if (like != null) {
             noteWeights(model);
@@ -468,7 +468,7 @@ public final class MaximizeCommand implements Callable<Integer> {
                 render.decorrelate() ? "--decorrelate" : "--no-decorrelate", "--transforms", render.transformSpec(),
                 "--optimizer", render.optimizerName(), "--step-size", String.valueOf(render.stepSize()),
                 "--steps", String.valueOf(render.steps()), "--seed", String.valueOf(render.seed),
-                "--start", render.start, "--size", String.valueOf(render.size != null ? render.size : model.renderSize()),
+                "--start", render.start, "--size", String.valueOf(ImageSize.forRender(render.size, model)),
                 "--redirect-relu", String.valueOf(redirect.steps(render.preset()))));
         precision.addTo(a);
         if (render.spectrumFrom != null) {

@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify pictures: each model's most probable classes with their probabilities.",
             "",
-            "Each image is resized to the model's input size (224 for the ImageNet zoo; --size for file",
-            "models) and run to the model's classifier output (the last layer with a vector output; a softmax",
-            "is applied when that layer has none). Several models in one call (--model vgg19,resnet50)",
-            "compare how each one sees the same picture, as when asking why every ImageNet network calls a",
-            "rendered channel a sea cucumber. Classes without a name are shown by their index.",
+            "Each image is resized to the model's input size (224 for the ImageNet zoo, 28 for fashion-mnist,",
+            "the size a file model's dense head fixes; a file model that takes any size runs at the images'",
+            "own size when they share one, else needs --size) and run to the model's classifier output (the",
+            "last layer with a vector output; a softmax is applied when that layer has none). Several models",
+            "in one call (--model vgg19,resnet50) compare how each one sees the same picture, as when asking",
+            "why every ImageNet network calls a rendered channel a sea cucumber. Classes without a name are",
+            "shown by their index.",
             "",
             "Examples:",
             "  featviz predict vgg19_block5_conv4_4.png --model vgg19,vgg16,resnet50 --top 3",
@@ -51,7 +53,8 @@ public final class PredictCommand implements Callable<Integer> {
     int top;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Image size fed to the models (default: each model's own input size, 224 for file models).")
+            description = "Image size fed to the models (default: each model's own input size; for a model that takes " +
+                "any size, the images' own size when they all share one).")
     Integer size;
 
     @Option(names = "--labels", paramLabel = "FILE",
@@ -91,7 +94,7 @@ public final class PredictCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : names) {
             VisionModel model = modelOptions.load(name.trim(), DownloadProgress.forTerminal(err, quiet));
-            int px = size != null ? size : model.inputShape()[1];
+            int px = ImageSize.forImages(size, model, images);
             Predictor predictor = new Predictor(model, labelsFor(model, fileLabels), px, px);
             for (Path image : images) {
                 INDArray pixels = ImageFiles.read(image, px, px, model.inputShape()[0]);

@@ -99,7 +99,8 @@ public final class RenderOptions {
     String start;
 
     @Option(names = "--size", paramLabel = "PX",
-            description = "Width and height of the image. Default: the model's input size (224 for the ImageNet models, 112 for fashion-mnist).")
+            description = "Width and height of the image. Default: the model's input size (224 for the ImageNet models, 112 for " +
+                "fashion-mnist, the size a file model's dense head fixes); a file model that takes any size needs --size.")
     Integer size;
 
     private Preset chosen;

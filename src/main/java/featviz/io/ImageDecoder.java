@@ -51,6 +51,60 @@ final class ImageDecoder {
         }
     }
 
+    /**
+     * {width, height} from the file's header, nothing decoded (a directory of thousands of images is
+     * measured in about the time it takes to list it).
+     *
+     * @throws UsageException naming the file when it is missing, not an image or damaged
+     */
+    static int[] dimensions(Path path) {
+        InputFiles.requireReadableFile(path, "image");
+        int[] png = pngDimensions(path);
+        if (png != null) {
+            return png;
+        }
+        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
+            ImageReader reader = readerFor(in).orElseThrow(() ->
+                    InputFiles.cannotRead(path, "image", "not an image file (or a format featviz cannot read)"));
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (UsageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw InputFiles.cannotRead(path, "image", "damaged or unsupported image data (" + InputFiles.describe(e) + ")");
+        }
+    }
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+        'I', 'H', 'D', 'R'};
+
+    /**
+     * A PNG's {width, height} straight from its IHDR chunk (the first 24 bytes), or null for anything else.
+     * Finding an ImageIO reader costs about 0.2-0.7 ms a file (measured: 10,000 Fashion-MNIST PNGs in 2-7 s on
+     * the shared machine), this a fraction of that, and datasets are mostly PNGs.
+     */
+    private static int[] pngDimensions(Path path) {
+        byte[] head = new byte[24];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null; // ImageIO's path says what is wrong
+        }
+        if (!java.util.Arrays.equals(head, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length)) {
+            return null;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head); // big-endian, as PNG
+        int width = b.getInt(16);
+        int height = b.getInt(20);
+        return width > 0 && height > 0 ? new int[] {width, height} : null;
+    }
+
     private static Optional<ImageReader> readerFor(ImageInputStream in) {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         while (readers.hasNext()) {

@@ -56,6 +56,15 @@ public final class ImageFiles {
     }
 
     /**
+     * The image's own {width, height}, read from its header.
+     *
+     * @throws UsageException naming the file when it is missing, not an image or damaged
+     */
+    public static int[] dimensions(Path path) {
+        return ImageDecoder.dimensions(path);
+    }
+
+    /**
      * The image at its own size, shape [1, 3, its height, its width].
      *
      * @throws UsageException naming the file when it is missing, not an image or damaged

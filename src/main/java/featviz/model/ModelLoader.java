@@ -9,12 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 
 /**
  * Turns {@code --model} and {@code --weights} into a {@link VisionModel}: a zoo model (VGG19, ResNet50)
@@ -165,25 +170,39 @@ public final class ModelLoader {
             Function<InputType, GraphSpec> structure;
             ZipWeights weights;
             long channels;
+            InputPreProcessor inputPreprocessor;
             if (json.contains("\"vertices\"")) {
                 ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
                 String input = conf.getNetworkInputs().get(0);
-                channels = conf.getVertices().entrySet().stream()
+                List<GraphVertex> first = conf.getVertices().entrySet().stream()
                         .filter(e -> conf.getVertexInputs().getOrDefault(e.getKey(), List.of()).contains(input))
-                        .map(e -> e.getValue() instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null)
+                        .map(Map.Entry::getValue).toList();
+                channels = first.stream()
+                        .map(v -> v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null)
                         .mapToLong(ModelLoader::inputChannels).filter(c -> c > 0).findFirst().orElse(0);
+                inputPreprocessor = first.stream()
+                        .map(v -> v instanceof LayerVertex lv ? lv.getPreProcessor()
+                                : v instanceof PreprocessorVertex pv ? pv.getPreProcessor() : null)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
                 weights = new ZipWeights(path, conf, identity);
                 structure = type -> GraphSpec.of(conf, type);
             } else {
                 MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
                 channels = inputChannels(conf.getConf(0).getLayer());
+                inputPreprocessor = conf.getInputPreProcess(0);
                 weights = new ZipWeights(path, conf, identity);
                 structure = type -> GraphSpec.of(conf, type);
             }
             weights.verify();
+            if (channels <= 0 && inputPreprocessor instanceof FeedForwardToCnnPreProcessor flat) {
+                channels = flat.getNumChannels(); // a flat input declared as maps: no convolution first
+            }
             int c = channels > 0 ? (int) channels : 3;
-            int size = InputSize.fromHead(structure, c);
-            return new VisionModel(name, structure, weights, pre, new int[] {c, size, size}, Map.of(), path.toString());
+            OptionalInt fixed = InputSize.fixedBy(structure, c, inputPreprocessor);
+            int size = fixed.orElse(InputSize.NOMINAL);
+            VisionModel model = new VisionModel(name, structure, weights, pre, new int[] {c, size, size}, Map.of(),
+                    path.toString());
+            return fixed.isPresent() ? model : model.withFreeSize();
         } catch (IOException | RuntimeException e) {
             if (e instanceof UsageException u) {
                 throw u;
@@ -209,8 +228,8 @@ public final class ModelLoader {
 
     /**
      * The image channels a layer reading the input expects (DL4J files do not record the input type, so
-     * the first convolution's nIn tells), or 0 when it does not say. The size comes from the model's head
-     * ({@link InputSize}) or the user's {@code --size}.
+     * the first convolution's nIn tells), or 0 when it does not say. The size comes from the file when it fixes
+     * one ({@link InputSize}), else from the user's {@code --size} or the images (featviz.cli.ImageSize).
      */
     private static long inputChannels(org.deeplearning4j.nn.conf.layers.Layer layer) {
         layer = NetworkBuilder.unwrap(layer); // a frozen first convolution (transfer learning) tells as well

@@ -31,6 +31,7 @@ public final class VisionModel {
     private LayerNames names;
     private int renderSize;
     private String defaultLayer;
+    private boolean sizeFree;
 
     /**
      * @param structure the graph's structure at a given input type (DL4J infers shapes per input size)
@@ -55,6 +56,21 @@ public final class VisionModel {
      */
     public int renderSize() {
         return renderSize;
+    }
+
+    /**
+     * The square image size the model takes, or empty when nothing in it fixes one (a file model that is fully
+     * convolutional or ends in a global pooling): which size to run such a model at is for featviz.cli.ImageSize
+     * to decide, from --size or the images. Catalogue models fix theirs (the size they were trained at).
+     */
+    public java.util.OptionalInt fixedSize() {
+        return sizeFree ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(inputShape[1]);
+    }
+
+    /** Marks a model whose input size nothing fixes; {@link #inputShape()} then holds a nominal size to list layers at. */
+    VisionModel withFreeSize() {
+        this.sizeFree = true;
+        return this;
     }
 
     /** The layer renders target when none is named (a catalogue model's), or null: file models need --layer. */
@@ -132,7 +148,10 @@ public final class VisionModel {
         return preprocessing;
     }
 
-    /** Channels, height, width the model was made for. */
+    /**
+     * Channels, height, width the model was made for; for a free-size model ({@link #fixedSize()} empty) the
+     * height and width are only the nominal size its layers are listed at, not a size to run images at.
+     */
     public int[] inputShape() {
         return inputShape.clone();
     }
