@@ -1,7 +1,6 @@
 package featviz.model;
 
 import featviz.UsageException;
-import featviz.model.op.BlockedRun;
 import featviz.model.op.Chain;
 import featviz.model.op.Conv2d;
 import featviz.model.op.Op;
@@ -56,9 +55,6 @@ public final class ConvolutionPrecision {
         if (op instanceof Chain chain) {
             List<Op> ops = chain.ops();
             return ops.stream().mapToInt(o -> apply(o, precision)).sum();
-        }
-        if (op instanceof BlockedRun run) {
-            return run.ops().stream().mapToInt(o -> apply(o, precision)).sum();
         }
         return 0;
     }

@@ -1,8 +1,7 @@
 package featviz.model;
 
-import featviz.model.op.BlockedRun;
+import featviz.model.op.BlockedGraph;
 import featviz.model.op.Conv2d;
-import featviz.model.op.Identity;
 import featviz.model.op.Op;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,15 +39,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * network's input and is not a target: {@link #inputOwned} decides that, following pass-throughs (whose
  * output is their input's array) back to the op that made the array.
  *
- * <p><b>Blocked runs.</b> A path of convolutions, ReLUs, max pools and pass-throughs in which each node's output
- * is read by the next node alone and none is a target (VGG19 up to the layer before the target; each ResNet
- * bottleneck's main branch) becomes one {@link BlockedRun}: computed in oneDNN's blocked layouts from end to end,
- * ReLUs fused into the convolutions. Its first node computes the whole run and the others pass its output on,
- * as a folded BatchNorm's node does; all but the last are reported as not holding their own output.
+ * <p><b>Blocked regions.</b> A set of convolutions, ReLUs, max pools, residual sums and pass-throughs, none a
+ * target, that reads one array from outside and is read from outside only through its last node (VGG19 up to the
+ * layer before the target; ResNet-50 from its first convolution to the sum before the target) is computed by one
+ * {@link BlockedGraph}: in oneDNN's blocked layouts from end to end, ReLUs fused into the primitives before them.
+ * {@link Network} runs it in place of the nodes, or the nodes one by one where it declines; its inner nodes are
+ * reported as not holding their own output, so that nothing reads what a blocked pass does not make.
  */
 final class Fusion {
     /**
-     * {@code -Dfeatviz.blocked=false} builds networks without {@link BlockedRun}s, op by op as before: for the
+     * {@code -Dfeatviz.blocked=false} builds networks without {@link BlockedGraph}s, op by op as before: for the
      * benchmark's comparison and the tests that check the two compute the same.
      */
     static final String BLOCKED_PROPERTY = "featviz.blocked";
@@ -61,59 +61,83 @@ final class Fusion {
     }
 
     /**
-     * The nodes with every {@link BlockedRun} made (see the class comment); the names of the nodes whose output
-     * the run no longer holds are added to {@code notOwnOutput}.
+     * The blocked regions of these nodes (see the class comment): each a set of nodes, in order, that
+     * {@link BlockedGraph#joins}, none a target, reading one node from outside ({@code entry}) and read from outside
+     * only through its last node. Greedy, in node order: from each node not yet taken, every later node whose
+     * inputs are all in the region (or its entry) joins it; then the region is cut back to its longest prefix
+     * with a single exit. The names of the region's other nodes are added to {@code notOwnOutput}.
      */
-    static List<Network.Node> blockedRuns(List<Network.Node> nodes, Collection<String> targets,
-                                          Set<String> notOwnOutput) {
+    static List<Network.Region> blockedRegions(List<Network.Node> nodes, Collection<String> targets,
+                                               Set<String> notOwnOutput) {
+        List<Network.Region> regions = new ArrayList<>();
         if (!Boolean.parseBoolean(System.getProperty(BLOCKED_PROPERTY, "true"))) {
-            return nodes;
+            return regions;
         }
         int n = nodes.size();
-        int[] readers = new int[n];
-        int[] reader = new int[n]; // the node reading it, when there is one
+        List<List<Integer>> readers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            readers.add(new ArrayList<>());
+        }
         for (int i = 0; i < n; i++) {
             for (int k : nodes.get(i).inputs()) {
-                readers[k]++;
-                reader[k] = i;
+                readers.get(k).add(i);
             }
         }
-        List<Network.Node> result = new ArrayList<>(nodes);
         boolean[] taken = new boolean[n];
         for (int first = 1; first < n; first++) {
-            if (taken[first] || !runnable(nodes.get(first), targets)) {
+            Network.Node start = nodes.get(first);
+            if (taken[first] || !joinable(start, targets) || start.inputs().length != 1) {
                 continue;
             }
-            List<Integer> run = new ArrayList<>(List.of(first));
-            int last = first;
-            while (readers[last] == 1 && runnable(nodes.get(reader[last]), targets)) {
-                last = reader[last];
-                run.add(last);
-            }
-            BlockedRun op = BlockedRun.of(run.stream().map(i -> nodes.get(i).op()).toList());
-            if (op == null) {
-                continue;
-            }
-            Network.Node head = nodes.get(first);
-            result.set(first, new Network.Node(head.name(), op, head.inputs()));
-            for (int i : run) {
-                taken[i] = true;
-                if (i != first) {
-                    Network.Node node = nodes.get(i);
-                    result.set(i, new Network.Node(node.name(), new Identity("in the blocked run of " + head.name()),
-                            node.inputs()));
+            int entry = start.inputs()[0];
+            List<Integer> region = new ArrayList<>(List.of(first));
+            Set<Integer> in = new java.util.HashSet<>(region);
+            for (int v = first + 1; v < n; v++) {
+                int[] inputs = nodes.get(v).inputs();
+                if (!taken[v] && joinable(nodes.get(v), targets)
+                        && java.util.Arrays.stream(inputs).allMatch(k -> in.contains(k) || k == entry)
+                        && java.util.Arrays.stream(inputs).anyMatch(in::contains)) {
+                    region.add(v);
+                    in.add(v);
                 }
-                if (i != last) {
-                    notOwnOutput.add(nodes.get(i).name());
+            }
+            for (int size = region.size(); size >= 1; size--) {
+                List<Integer> prefix = region.subList(0, size);
+                Set<Integer> members = new java.util.HashSet<>(prefix);
+                List<Integer> exits = prefix.stream()
+                        .filter(v -> readers.get(v).stream().anyMatch(r -> !members.contains(r))).toList();
+                int last = prefix.get(size - 1);
+                if (exits.size() != 1 || exits.get(0) != last) {
+                    continue;
                 }
+                List<int[]> local = new ArrayList<>();
+                List<Integer> order = new ArrayList<>(prefix);
+                for (int v : prefix) {
+                    local.add(java.util.Arrays.stream(nodes.get(v).inputs()).map(k -> k == entry ? -1 : order.indexOf(k))
+                            .toArray());
+                }
+                BlockedGraph graph = BlockedGraph.of(prefix.stream().map(v -> nodes.get(v).op()).toList(), local);
+                if (graph == null) {
+                    break;
+                }
+                int[] members2 = prefix.stream().mapToInt(Integer::intValue).toArray();
+                regions.add(new Network.Region(members2, entry, last, graph));
+                for (int v : prefix) {
+                    taken[v] = true;
+                    if (v != last) {
+                        notOwnOutput.add(nodes.get(v).name());
+                    }
+                }
+                break;
             }
         }
-        return result;
+        return regions;
     }
 
-    /** Whether a node can be part of a blocked run: one input (not the network's input node), not a target. */
-    private static boolean runnable(Network.Node node, Collection<String> targets) {
-        return node.inputs().length == 1 && !targets.contains(node.name()) && BlockedRun.joins(node.op());
+    /** Whether a node can be part of a blocked region: not the network's input, not a target, an op that joins. */
+    private static boolean joinable(Network.Node node, Collection<String> targets) {
+        return node.inputs().length > 0 && !targets.contains(node.name())
+                && BlockedGraph.joins(node.op(), node.inputs().length);
     }
 
     /** How many times each vertex's output is read by the other vertices that get built. */

@@ -1,5 +1,6 @@
 package featviz.model;
 
+import featviz.model.op.BlockedGraph;
 import featviz.model.op.ChannelSubset;
 import featviz.model.op.Memory;
 import featviz.model.op.Op;
@@ -30,6 +31,13 @@ public final class Network {
     public record Node(String name, Op op, int[] inputs) {
     }
 
+    /**
+     * Nodes computed together, blocked ({@link Fusion#blockedRegions}): they read node {@code entry} only from
+     * outside, and only node {@code exit}, the last of them, is read outside.
+     */
+    public record Region(int[] nodes, int entry, int exit, BlockedGraph graph) {
+    }
+
     private final List<Node> nodes;
     private final Map<String, Integer> index = new HashMap<>();
     private final Set<String> notOwnOutput;
@@ -38,6 +46,9 @@ public final class Network {
     private final boolean[] tapped; // activations handed to the caller by the last forward pass: kept until clear()
     private final Op[] restricted; // per node: a version computing only some channels, or null (the node's own op)
     private boolean ownsInput; // outputs[0] is a cast of the caller's input, made here
+    private final List<Region> regions;
+    private final int[] regionOf; // per node: the index of its region, or -1
+    private final boolean[] ranBlocked; // per region: whether the last forward pass computed it blocked
     private long[] forwardNanos; // per node, when profiling
     private long[] backwardNanos;
 
@@ -50,7 +61,21 @@ public final class Network {
      *     with the BatchNorm after it folded in, see {@link Fusion}): their outputs cannot be read
      */
     Network(List<Node> nodes, DataType dataType, Set<String> notOwnOutput) {
+        this(nodes, dataType, notOwnOutput, List.of());
+    }
+
+    /** @param regions nodes computed blocked, together, where they can be (their inner nodes are in notOwnOutput) */
+    Network(List<Node> nodes, DataType dataType, Set<String> notOwnOutput, List<Region> regions) {
         this.nodes = List.copyOf(nodes);
+        this.regions = List.copyOf(regions);
+        this.regionOf = new int[nodes.size()];
+        Arrays.fill(regionOf, -1);
+        for (int r = 0; r < regions.size(); r++) {
+            for (int i : regions.get(r).nodes()) {
+                regionOf[i] = r;
+            }
+        }
+        this.ranBlocked = new boolean[regions.size()];
         this.notOwnOutput = Set.copyOf(notOwnOutput);
         this.dataType = dataType;
         this.outputs = new INDArray[nodes.size()];
@@ -109,6 +134,24 @@ public final class Network {
             ownsInput = outputs[0] != input;
             for (int i = 1; i < nodes.size(); i++) {
                 Node node = nodes.get(i);
+                int r = regionOf[i];
+                if (r >= 0) {
+                    Region region = regions.get(r);
+                    if (i == region.nodes()[0]) {
+                        long t0 = forwardNanos == null ? 0 : System.nanoTime();
+                        INDArray y = region.graph().forward(outputs[region.entry()]);
+                        ranBlocked[r] = y != null;
+                        if (ranBlocked[r]) {
+                            outputs[region.exit()] = y;
+                        }
+                        if (forwardNanos != null) {
+                            forwardNanos[i] += System.nanoTime() - t0;
+                        }
+                    }
+                    if (ranBlocked[r]) {
+                        continue; // computed with the region
+                    }
+                }
                 INDArray[] in = new INDArray[node.inputs().length];
                 for (int k = 0; k < in.length; k++) {
                     in[k] = outputs[node.inputs()[k]];
@@ -150,6 +193,27 @@ public final class Network {
             }
             for (int i = nodes.size() - 1; i >= 1; i--) {
                 Node node = nodes.get(i);
+                int r = regionOf[i];
+                if (r >= 0 && ranBlocked[r]) {
+                    Region region = regions.get(r);
+                    if (grads[i] != null) { // only the exit gets a gradient: nothing else reads the others
+                        long t0 = backwardNanos == null ? 0 : System.nanoTime();
+                        INDArray gradIn = region.graph().backward(grads[i]);
+                        if (backwardNanos != null) {
+                            backwardNanos[i] += System.nanoTime() - t0;
+                        }
+                        grads[region.entry()] = accumulate(grads[region.entry()], gradIn, given);
+                        releaseGradient(grads[i], given);
+                        grads[i] = null;
+                    }
+                    if (i == region.nodes()[0]) {
+                        region.graph().clear();
+                    }
+                    if (!tapped[i]) {
+                        releaseOutput(i);
+                    }
+                    continue;
+                }
                 if (grads[i] != null) {
                     long t0 = backwardNanos == null ? 0 : System.nanoTime();
                     INDArray[] inGrads = op(i).backward(grads[i]);
@@ -203,6 +267,7 @@ public final class Network {
         for (int i = 1; i < nodes.size(); i++) {
             op(i).clear();
         }
+        regions.forEach(r -> r.graph().clear());
         for (int i = outputs.length - 1; i >= 1; i--) {
             releaseOutput(i);
         }
@@ -268,6 +333,24 @@ public final class Network {
                     + "build the network with it as a target to read it");
         }
         return i;
+    }
+
+    /** The nodes computed blocked together where they can be, by name, region by region. */
+    public List<List<String>> blockedRegions() {
+        List<List<String>> result = new ArrayList<>();
+        for (Region r : regions) {
+            result.add(Arrays.stream(r.nodes()).mapToObj(i -> nodes.get(i).name()).toList());
+        }
+        return result;
+    }
+
+    /** Per region, whether the last forward pass computed it blocked (rather than node by node). */
+    public List<Boolean> ranBlocked() {
+        List<Boolean> result = new ArrayList<>();
+        for (boolean b : ranBlocked) {
+            result.add(b);
+        }
+        return result;
     }
 
     /** Nodes in network order, as an ordered list of names. */

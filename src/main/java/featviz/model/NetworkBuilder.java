@@ -140,7 +140,8 @@ public final class NetworkBuilder {
         Set<String> notOwnOutput = new HashSet<>(folds.keySet());
         Set<String> readable = new HashSet<>(targets);
         readable.addAll(targetVertices);
-        return new Network(Fusion.blockedRuns(nodes, readable, notOwnOutput), dataType, notOwnOutput);
+        List<Network.Region> regions = Fusion.blockedRegions(nodes, readable, notOwnOutput);
+        return new Network(nodes, dataType, notOwnOutput, regions);
     }
 
     private static boolean hasActivation(Chain chain) {

@@ -123,6 +123,10 @@ public final class ElementWise implements Op {
         inputs = null;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     @Override
     public String describe() {
         return kind.name().toLowerCase();

@@ -1,14 +1,10 @@
 package featviz.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import featviz.GradientCheck;
-import featviz.model.op.BlockedRun;
-import featviz.model.op.Conv2d;
-import featviz.model.op.Identity;
 import featviz.model.op.Op;
 import featviz.model.op.Precision;
 import featviz.model.op.ReluRedirect;
@@ -30,12 +26,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runs of convolutions, ReLUs and max pools computed in oneDNN's blocked layouts ({@link BlockedRun}): made only
- * where nothing else reads the inner outputs, and computing what the same ops compute one at a time, forward and
- * backward, at several input sizes and batch sizes, with channel counts that do not fill oneDNN's blocks of 16,
- * in bf16 too, and with Lucid's redirected ReLU gradient.
+ * Regions of convolutions, ReLUs, max pools and residual sums computed in oneDNN's blocked layouts
+ * ({@link BlockedGraph}): made only where nothing outside reads the inner outputs, and computing what the same ops
+ * compute node by node, forward and backward, at several input and batch sizes, with channel counts that do not
+ * fill oneDNN's blocks of 16, with a residual block (a sum, an output read twice), in bf16 too, and with Lucid's
+ * redirected ReLU gradient.
  */
-class BlockedRunTest {
+class BlockedGraphTest {
     static final int SIZE = 18;
 
     /**
@@ -64,6 +61,48 @@ class BlockedRunTest {
                 .build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
+        return graph;
+    }
+
+    /**
+     * Two residual blocks as ResNet's: an identity shortcut and a projected one, BatchNorms to fold, each sum
+     * followed by its ReLU (fused into the sum), each block input read twice; a 1x1 convolution "top" after them.
+     */
+    static ComputationGraph residual() {
+        var b = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE).weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(SIZE, SIZE, 3))
+                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build(), "in");
+        String in = "c0";
+        for (int k = 1; k <= 2; k++) {
+            b.addLayer("a" + k, new ConvolutionLayer.Builder(1, 1).nOut(8).activation(Activation.IDENTITY).build(), in)
+                    .addLayer("bna" + k, new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "a" + k)
+                    .addLayer("acta" + k, new ActivationLayer.Builder().activation(Activation.RELU).build(), "bna" + k)
+                    .addLayer("b" + k, new ConvolutionLayer.Builder(3, 3).nOut(k == 1 ? 16 : 24)
+                            .activation(Activation.IDENTITY).build(), "acta" + k)
+                    .addLayer("bnb" + k, new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "b" + k);
+            String shortcut = in;
+            if (k == 2) {
+                b.addLayer("s2", new ConvolutionLayer.Builder(1, 1).nOut(24).activation(Activation.IDENTITY).build(), in)
+                        .addLayer("bns2", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "s2");
+                shortcut = "bns2";
+            }
+            b.addVertex("add" + k, new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+                    org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "bnb" + k, shortcut)
+                    .addLayer("r" + k, new ActivationLayer.Builder().activation(Activation.RELU).build(), "add" + k);
+            in = "r" + k;
+        }
+        ComputationGraph graph = new ComputationGraph(b
+                .addLayer("top", new ConvolutionLayer.Builder(1, 1).nOut(5).activation(Activation.RELU).build(), in)
+                .setOutputs("top").build());
+        graph.init();
+        org.nd4j.linalg.api.rng.Random rng = org.nd4j.linalg.factory.Nd4j.getRandomFactory().getNewRandomInstance(3);
+        for (String bn : new String[] {"bna1", "bnb1", "bna2", "bnb2", "bns2"}) {
+            var layer = graph.getLayer(bn);
+            layer.getParam("mean").assign(org.nd4j.linalg.factory.Nd4j.rand(rng, layer.getParam("mean").shape()).subi(0.5));
+            layer.getParam("gamma").assign(org.nd4j.linalg.factory.Nd4j.rand(rng, layer.getParam("gamma").shape()).addi(0.5));
+            layer.getParam("beta").assign(org.nd4j.linalg.factory.Nd4j.rand(rng, layer.getParam("beta").shape()).subi(0.5));
+        }
         return graph;
     }
 
@@ -106,10 +145,8 @@ class BlockedRunTest {
     /** The same, checking that every run ran blocked, or op by op while the ReLU gradients are redirected. */
     static INDArray[] pass(Network net, INDArray x, List<String> targets, boolean redirected) {
         Map<String, INDArray> out = net.forward(x, targets);
-        for (Network.Node node : net.nodes()) {
-            if (node.op() instanceof BlockedRun run) {
-                assertEquals(!redirected, run.ranBlocked(), node.name() + " ran blocked");
-            }
+        for (boolean blocked : net.ranBlocked()) {
+            assertEquals(!redirected, blocked, "ran blocked");
         }
         INDArray[] result = new INDArray[targets.size() + 1];
         Map<String, INDArray> probes = new java.util.LinkedHashMap<>();
@@ -123,39 +160,45 @@ class BlockedRunTest {
     }
 
     @Test
-    void runsAreMadeOnlyWhereNothingElseReadsTheInnerOutputs() {
+    void regionsAreMadeOnlyWhereNothingOutsideReadsTheInnerOutputs() {
         Network chain = build(chain(), SIZE, List.of("top"), true);
-        BlockedRun run = assertInstanceOf(BlockedRun.class, op(chain, "c1"));
-        assertEquals(10, run.ops().size(), "c1, relu, c2, relu, pool, relu, c3, c4, relu, p2: " + run.describe());
-        for (String inner : new String[] {"c2", "p1", "a1", "c3", "c4", "p2"}) {
-            assertInstanceOf(Identity.class, op(chain, inner), inner);
-        }
-        assertInstanceOf(featviz.model.op.Chain.class, op(chain, "top"), "the target stays its own op");
+        assertEquals(List.of(List.of("c1", "c2", "p1", "a1", "c3", "c4", "p2")), chain.blockedRegions());
         assertThrows(IllegalArgumentException.class, () -> chain.forward(image(1, 1, SIZE), List.of("c2")));
 
         Network cut = build(chain(), SIZE, List.of("c3", "top"), true);
-        assertInstanceOf(BlockedRun.class, op(cut, "c1"));
-        assertInstanceOf(Conv2d.class, op(cut, "c3"), "a target ends the run before it");
-        assertInstanceOf(BlockedRun.class, op(cut, "c4"), "and another starts after it");
+        assertEquals(List.of(List.of("c1", "c2", "p1", "a1"), List.of("c4", "p2")), cut.blockedRegions(),
+                "a target ends a region, and another starts after it");
 
         Network residual = build(FusionTest.graph(false), FusionTest.SIZE, List.of("out"), true);
-        assertInstanceOf(BlockedRun.class, op(residual, "conv1"), "conv1 > bn1 > act1");
-        assertInstanceOf(BlockedRun.class, op(residual, "conv2a"), "the main branch up to the sum");
-        assertInstanceOf(Conv2d.class, op(residual, "conv2s"), "a lone convolution gains nothing");
+        assertEquals(List.of(List.of("conv1", "bn1", "act1", "conv2a", "bn2a", "act2a", "conv2b", "bn2b", "conv2s",
+                "bn2s", "add")), residual.blockedRegions(), "the whole residual block, up to the target's input");
+        Network blocks = build(residual(), SIZE, List.of("top"), true);
+        assertEquals(1, blocks.blockedRegions().size());
+        assertEquals("c0", blocks.blockedRegions().get(0).get(0));
+        assertEquals("r2", blocks.blockedRegions().get(0).get(blocks.blockedRegions().get(0).size() - 1),
+                "both blocks, the last ReLU included");
+        Network side = build(FusionTest.graph(true), FusionTest.SIZE, List.of("out", "side"), true);
+        assertEquals(List.of(List.of("conv1", "bn1", "act1"), List.of("conv2a", "bn2a", "act2a", "conv2b", "bn2b")),
+                side.blockedRegions(), "bn2s is read by the target side too, so neither it nor the sum can join, and "
+                        + "act1 is read by conv2s outside: two regions");
     }
 
     @Test
     void blockedComputesWhatTheOpsComputeOneByOne() {
         ComputationGraph chain = chain();
         ComputationGraph residual = FusionTest.graph(false);
+        ComputationGraph blocks = residual();
         List<String> chainTargets = List.of("top");
         List<String> cutTargets = List.of("c3", "top");
         List<String> residualTargets = List.of("out");
         Network[] blocked = {build(chain, SIZE, chainTargets, true), build(chain, SIZE, cutTargets, true),
-            build(residual, FusionTest.SIZE, residualTargets, true)};
+            build(residual, FusionTest.SIZE, residualTargets, true), build(blocks, SIZE, chainTargets, true)};
         Network[] oneByOne = {build(chain, SIZE, chainTargets, false), build(chain, SIZE, cutTargets, false),
-            build(residual, FusionTest.SIZE, residualTargets, false)};
-        List<List<String>> targets = List.of(chainTargets, cutTargets, residualTargets);
+            build(residual, FusionTest.SIZE, residualTargets, false), build(blocks, SIZE, chainTargets, false)};
+        List<List<String>> targets = List.of(chainTargets, cutTargets, residualTargets, chainTargets);
+        for (Network net : blocked) {
+            assertTrue(!net.blockedRegions().isEmpty());
+        }
         int[][] sizes = {{18, 1}, {21, 3}, {16, 2}, {18, 1}}; // a size again: its kept plan
         for (int n = 0; n < blocked.length; n++) {
             for (int[] s : sizes) {
