@@ -28,9 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Standardisation uses the population std plus 1e-5 (Xplique's; Horama's differs in the 4th digit), per
  * image, so an image does not depend on its batch. On the CPU everything but the two DFT products is
  * element-wise and done in plain Java: on a loaded machine each small ND4J op cost 10-100 ms of thread-pool
- * latency (measured: one 38k-element standardisation took 57-145 ms as ND4J ops at load 19 on 2 cores). On the
- * portable path ({@link PortableOps}: the CUDA backend) those loops would copy the phase and the image off the
- * device and back every step, so there {@link MacoOnDevice} computes the same function with ND4J ops.
+ * latency (measured: one 38k-element standardisation took 57-145 ms as ND4J ops at load 19 on 2 cores; a whole
+ * image() and backward() as ND4J ops took 1.3-1.7x the host loops' time at 224 px, 2.1-7x at 28 px, in
+ * MacoPathTiming at load 10-14). On the portable path ({@link PortableOps}: the CUDA backend) those loops would
+ * copy the phase and the image off the device and back every step, so there {@link MacoOnDevice} computes the
+ * same function with ND4J ops.
  *
  * <p>Parameters: the phase [N, C, H, W/2 + 1], a Gaussian of std 1 per image from its seed (MACO's start).
  */
