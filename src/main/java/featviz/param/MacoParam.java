@@ -1,5 +1,6 @@
 package featviz.param;
 
+import featviz.model.op.PortableOps;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,9 +26,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * to +m would fix each channel's mean and so the image's colour.
  *
  * <p>Standardisation uses the population std plus 1e-5 (Xplique's; Horama's differs in the 4th digit), per
- * image, so an image does not depend on its batch. Everything but the two DFT products is element-wise and
- * done in plain Java: on a loaded machine each small ND4J op cost 10-100 ms of thread-pool latency (measured:
- * one 38k-element standardisation took 57-145 ms as ND4J ops at load 19 on 2 cores).
+ * image, so an image does not depend on its batch. On the CPU everything but the two DFT products is
+ * element-wise and done in plain Java: on a loaded machine each small ND4J op cost 10-100 ms of thread-pool
+ * latency (measured: one 38k-element standardisation took 57-145 ms as ND4J ops at load 19 on 2 cores; a whole
+ * image() and backward() as ND4J ops took 1.3-1.7x the host loops' time at 224 px, 2.1-7x at 28 px, in
+ * MacoPathTiming at load 10-14). On the portable path ({@link PortableOps}: the CUDA backend) those loops would
+ * copy the phase and the image off the device and back every step, so there {@link MacoOnDevice} computes the
+ * same function with ND4J ops.
  *
  * <p>Parameters: the phase [N, C, H, W/2 + 1], a Gaussian of std 1 per image from its seed (MACO's start).
  */
@@ -48,12 +53,20 @@ public final class MacoParam implements ImageParam {
     private final INDArray phase;
     private final int[] selfConjugateColumns;
     private final DataType dataType;
+    /** The ND4J version of image() and backward(), on the portable path; null on the host path. */
+    private final MacoOnDevice onDevice;
     /** The last forward pass and the phase it was computed from, for the backward of the same step. */
     private Pass last;
     private double[] lastPhase;
 
     /** One image per seed, each from its own seed, so an image does not depend on its batch. */
     public MacoParam(long[] seeds, Spectrum spectrum, int height, int width, boolean decorrelate, DataType dataType) {
+        this(seeds, spectrum, height, width, decorrelate, dataType, PortableOps.active());
+    }
+
+    /** @param onDevice with ND4J ops ({@link MacoOnDevice}), as the portable path must, rather than host loops */
+    MacoParam(long[] seeds, Spectrum spectrum, int height, int width, boolean decorrelate, DataType dataType,
+              boolean onDevice) {
         if (seeds.length < 1 || height < 2 || width < 2) {
             throw new IllegalArgumentException("cannot make " + seeds.length + " images of " + height + " x " + width);
         }
@@ -77,6 +90,8 @@ public final class MacoParam implements ImageParam {
         try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             this.phase = Nd4j.create(noise, new long[] {batch, channels, height, freqs}, 'c').castTo(dataType);
         }
+        this.onDevice = onDevice
+                ? new MacoOnDevice(dft, magnitude, batch, channels, height, width, decorrelate, dataType) : null;
     }
 
     private double[] evenColumns(Spectrum spectrum) {
@@ -95,6 +110,11 @@ public final class MacoParam implements ImageParam {
             }
         }
         return out;
+    }
+
+    /** Whether image() and backward() run as ND4J ops (the portable path's way) rather than host loops. */
+    boolean computesOnDevice() {
+        return onDevice != null;
     }
 
     /** The magnitude each image's spectrum has, [C, H, W/2 + 1] (columns kx = 0, W/2 made even). */
@@ -252,6 +272,9 @@ public final class MacoParam implements ImageParam {
 
     @Override
     public INDArray image() {
+        if (onDevice != null) {
+            return onDevice.image(phase);
+        }
         Pass pass = new Pass();
         last = pass;
         lastPhase = phase.dup('c').data().asDouble();
@@ -266,6 +289,9 @@ public final class MacoParam implements ImageParam {
      */
     @Override
     public INDArray backward(INDArray gradImage) {
+        if (onDevice != null) {
+            return onDevice.backward(phase, gradImage.castTo(dataType));
+        }
         double[] current = phase.dup('c').data().asDouble();
         Pass pass = last != null && Arrays.equals(current, lastPhase) ? last : new Pass();
         double[] g = gradImage.castTo(DataType.DOUBLE).dup('c').data().asDouble();

@@ -27,7 +27,7 @@ public final class RandomCrop implements Transform {
     private final int out;
     private long[] inputShape;
     private INDArrayIndex[] box;
-    private BilinearSampler sampler;
+    private Sampler sampler;
 
     /**
      * @param out the side of the crops the network gets, pixels; 0 keeps each crop's own size
@@ -58,7 +58,7 @@ public final class RandomCrop implements Transform {
             sampler = null;
             return crop;
         }
-        sampler = BilinearSampler.resize(crop.shape(), out, out);
+        sampler = Sampler.resize(crop.shape(), out, out); // matrix products on the portable path
         return sampler.gather(crop);
     }
 

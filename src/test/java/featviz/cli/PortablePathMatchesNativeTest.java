@@ -18,7 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The portable path (libnd4j's ops only, as on a GPU) renders the picture the CPU's path renders: the same
  * command, with the default preset (Fourier parameterization, decorrelated colour, Lucid's transforms with
- * their rotations and scalings), through max pooling and BatchNorm, written as PNGs and read back. The two
+ * their rotations and scalings) and the maco preset (MACO's phase-only image, computed with ND4J ops on this
+ * path), through max pooling and BatchNorm, written as PNGs and read back. The two
  * paths round differently (libnd4j's pooling and convolutions instead of oneDNN's, gathers instead of host
  * loops), so the bytes may differ by a step of the 8-bit scale, no more.
  */
@@ -48,7 +49,8 @@ class PortablePathMatchesNativeTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "--model fashion-mnist --objective class(ankle_boot) --size 28 --steps 12",
-        "--model vgg19 --weights random --layer block2_conv2 --index 5 --size 40 --steps 6"})
+        "--model vgg19 --weights random --layer block2_conv2 --index 5 --size 40 --steps 6",
+        "--model fashion-mnist --objective class(ankle_boot) --size 28 --steps 12 --preset maco"})
     void portableRenderEqualsTheNativeOne(String options) {
         List<String> split = List.of(options.split(" "));
         INDArray reference = render("r", false, split);

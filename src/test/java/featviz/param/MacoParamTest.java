@@ -17,7 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class MacoParamTest {
 
     /** A spectrum of the given shape with distinct positive values, not symmetric, so nothing hides. */
-    private static Spectrum spectrum(int channels, int height, int width) {
+    static Spectrum spectrum(int channels, int height, int width) {
         int f = RealDft2.frequencies(width);
         double[] v = GradientCheck.uniform(DataType.DOUBLE, 5, channels * height * f).addi(0.2).data().asDouble();
         float[] values = new float[v.length];
