@@ -7,6 +7,10 @@ during the steps (bench/PROFILE.md). The leaf-most featviz frame of each sample 
 """
 import sys, re, collections
 rules = [
+ # Inside a blocked region (BlockedGraph) the primitives are called from the region's pass itself; oneDNN's JIT
+ # frames have no names, so its backward calls (convolution input gradients, pool gradients) share one row.
+ ("blocked region: convolution + max pool input gradients", r"featviz/model/op/BlockedGraph\$Pass\.backward"),
+ ("blocked region: max pools, sums", r"featviz/model/op/BlockedGraph\$Pass\.forward"),
  ("convolution layout conversions (Conversion)", r"featviz/model/op/Conversion"),
  ("convolution primitives build", r"DnnlConvolution\.(plan|newPlan|build|weightsIn)|Dnnl\.(primitive|primitiveDesc)"),
  ("convolution forward + input gradient", r"featviz/model/op/(DnnlConvolution|Conv2d|LibNd4jConvolution)"),
@@ -21,13 +25,6 @@ rules = [
  ("Adam", r"featviz/optim/"),
  ("objective", r"featviz/objective/"),
 ]
-# Inside a BlockedRun (bench/PROFILE.md, "blocked runs") the primitives are called from BlockedRun itself.
-blocked = [
- ("convolution layout conversions (BlockedRun: the run's ends, and bf16)", "reorder"),
- ("convolution forward + input gradient", "convolution"),
- ("max pooling", "pool"),
- ("ReLU", "eltwise"),
-]
 tot = collections.Counter(); total = 0
 for line in open(sys.argv[1]):
     stack, n = line.rstrip().rsplit(" ", 1); n = int(n); total += n
@@ -35,12 +32,6 @@ for line in open(sys.argv[1]):
     if not any("featviz/render/Renderer" in f for f in frames):
         tot["(no Renderer frame: start-up, JIT, GC, OpenMP workers)"] += n; continue
     key = None
-    run = [i for i, f in enumerate(frames) if "featviz/model/op/BlockedRun$Pass" in f]
-    if run and not any("featviz/" in f for f in frames[run[-1] + 1:] if "Dnnl$Call" not in f and "Dnnl.address" not in f):
-        # A primitive BlockedRun calls itself: oneDNN's own frames below say which.
-        native = " ".join(frames[run[-1] + 1:]).lower()
-        key = next((name for name, word in blocked if word in native), "blocked run: other")
-        tot[key] += n; continue
     for f in reversed(frames):
         if "featviz/" in f and "Dnnl$Call" not in f and "Dnnl.address" not in f and "Dnnl$Scratch" not in f:
             for name, pat in rules:
