@@ -33,22 +33,10 @@ final class ImageDecoder {
     /** @throws UsageException naming the file when it is missing, not an image or damaged */
     static BufferedImage decode(Path path) {
         InputFiles.requireReadableFile(path, "image");
-        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
-            ImageReader reader = readerFor(in).orElseThrow(() ->
-                    InputFiles.cannotRead(path, "image", "not an image file (or a format featviz cannot read)"));
-            try {
-                reader.setInput(in, true, false);
-                requireSensibleSize(path, reader.getWidth(0), reader.getHeight(0));
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (UsageException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // Readers report bad data as IIOException and, often enough, as an unchecked exception.
-            throw InputFiles.cannotRead(path, "image", "damaged or unsupported image data (" + InputFiles.describe(e) + ")");
-        }
+        return withReader(path, false, reader -> {
+            requireSensibleSize(path, reader.getWidth(0), reader.getHeight(0));
+            return reader.read(0);
+        });
     }
 
     /**
@@ -63,18 +51,28 @@ final class ImageDecoder {
         if (png != null) {
             return png;
         }
+        return withReader(path, true, reader -> new int[] {reader.getWidth(0), reader.getHeight(0)});
+    }
+
+    /** What an image file's reader says, read {@code headerOnly} or not; bad data becomes one line naming the file. */
+    private interface ReaderQuery<T> {
+        T ask(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Path path, boolean headerOnly, ReaderQuery<T> query) {
         try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
             ImageReader reader = readerFor(in).orElseThrow(() ->
                     InputFiles.cannotRead(path, "image", "not an image file (or a format featviz cannot read)"));
             try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+                reader.setInput(in, true, headerOnly);
+                return query.ask(reader);
             } finally {
                 reader.dispose();
             }
         } catch (UsageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            // Readers report bad data as IIOException and, often enough, as an unchecked exception.
             throw InputFiles.cannotRead(path, "image", "damaged or unsupported image data (" + InputFiles.describe(e) + ")");
         }
     }
