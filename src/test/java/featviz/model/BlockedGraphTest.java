@@ -215,6 +215,19 @@ class BlockedGraphTest {
     }
 
     @Test
+    void aBlockedPassHandsEveryBufferBack() {
+        Network net = build(residual(), SIZE, List.of("top"), true);
+        INDArray x = image(3, 2, SIZE);
+        pass(net, x, List.of("top"));
+        pass(net, x, List.of("top"));
+        long created = featviz.model.op.Memory.buffersCreated();
+        for (int i = 0; i < 4; i++) {
+            pass(net, x, List.of("top"));
+        }
+        assertEquals(created, featviz.model.op.Memory.buffersCreated(), "passes after the first reuse its buffers");
+    }
+
+    @Test
     void blockedMatchesDl4j() {
         ComputationGraph graph = chain();
         Network net = build(graph, SIZE, List.of("c3", "top"), true);
