@@ -4,8 +4,10 @@ import featviz.model.op.BlockedGraph;
 import featviz.model.op.Conv2d;
 import featviz.model.op.Op;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,19 +93,19 @@ final class Fusion {
             }
             int entry = start.inputs()[0];
             List<Integer> region = new ArrayList<>(List.of(first));
-            Set<Integer> in = new java.util.HashSet<>(region);
+            Set<Integer> in = new HashSet<>(region);
             for (int v = first + 1; v < n; v++) {
                 int[] inputs = nodes.get(v).inputs();
                 if (!taken[v] && joinable(nodes.get(v), targets)
-                        && java.util.Arrays.stream(inputs).allMatch(k -> in.contains(k) || k == entry)
-                        && java.util.Arrays.stream(inputs).anyMatch(in::contains)) {
+                        && Arrays.stream(inputs).allMatch(k -> in.contains(k) || k == entry)
+                        && Arrays.stream(inputs).anyMatch(in::contains)) {
                     region.add(v);
                     in.add(v);
                 }
             }
             for (int size = region.size(); size >= 1; size--) {
                 List<Integer> prefix = region.subList(0, size);
-                Set<Integer> members = new java.util.HashSet<>(prefix);
+                Set<Integer> members = new HashSet<>(prefix);
                 List<Integer> exits = prefix.stream()
                         .filter(v -> readers.get(v).stream().anyMatch(r -> !members.contains(r))).toList();
                 int last = prefix.get(size - 1);
@@ -113,15 +115,14 @@ final class Fusion {
                 List<int[]> local = new ArrayList<>();
                 List<Integer> order = new ArrayList<>(prefix);
                 for (int v : prefix) {
-                    local.add(java.util.Arrays.stream(nodes.get(v).inputs()).map(k -> k == entry ? -1 : order.indexOf(k))
+                    local.add(Arrays.stream(nodes.get(v).inputs()).map(k -> k == entry ? -1 : order.indexOf(k))
                             .toArray());
                 }
                 BlockedGraph graph = BlockedGraph.of(prefix.stream().map(v -> nodes.get(v).op()).toList(), local);
                 if (graph == null) {
                     break;
                 }
-                int[] members2 = prefix.stream().mapToInt(Integer::intValue).toArray();
-                regions.add(new Network.Region(members2, entry, last, graph));
+                regions.add(new Network.Region(prefix.stream().mapToInt(Integer::intValue).toArray(), entry, last, graph));
                 for (int v : prefix) {
                     taken[v] = true;
                     if (v != last) {

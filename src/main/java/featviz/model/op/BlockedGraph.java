@@ -194,7 +194,7 @@ public final class BlockedGraph {
      * the caller then runs the nodes one by one.
      */
     public INDArray forward(INDArray x) {
-        pass = null;
+        clear(); // a pass nobody took the backward of (forward-only use): its kept buffers go back to the pool
         if (ReluRedirect.active() || x.rank() != 4 || !Dnnl.handles(x)) {
             return null;
         }
