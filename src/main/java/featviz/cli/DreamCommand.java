@@ -103,6 +103,9 @@ public final class DreamCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     DebugOption debugOption;
 
     @Spec
@@ -113,6 +116,7 @@ public final class DreamCommand implements Callable<Integer> {
         long start = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         DeepDream.Settings settings = settings();
+        precision.validate();
         Path out = output != null ? output : Path.of(stem(input) + "_dream.png");
         AtomicFiles.requireWritableDirectory(out);
         INDArray photo = ImageFiles.readOriginalSize(input); // read before the model: a bad photo fails in a second
@@ -131,6 +135,7 @@ public final class DreamCommand implements Callable<Integer> {
         Objective objective = index == null ? new DeepDreamObjective(vertex, layer)
                 : new ChannelObjective(vertex, layer, index);
         ImageNetwork network = model.network(List.of(vertex), DataType.FLOAT, height, width);
+        precision.applyTo(network);
 
         String label = model.name() + " " + layer + (index == null ? "" : ":" + index);
         INDArray dream = new DeepDream(network, objective, settings).run(photo, quiet ? DeepDream.OctaveListener.NONE
@@ -267,6 +272,7 @@ public final class DreamCommand implements Callable<Integer> {
         a.addAll(List.of("--octaves=" + octaves.trim(), "--octave-scale", String.valueOf(octaveScale),
                 "--steps", String.valueOf(steps), "--step-size", String.valueOf(stepSize),
                 "--tile", String.valueOf(tile), "--seed", String.valueOf(seed)));
+        precision.addTo(a);
         return a;
     }
 

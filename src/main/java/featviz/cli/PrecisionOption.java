@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --precision fp32|bf16}, for the commands that run gradient-ascent steps (maximize, bench). */
+/** {@code --precision fp32|bf16}, for the commands that run gradient-ascent steps (maximize, dream, bench). */
 public final class PrecisionOption {
     /** The settings key; recorded only for bf16, so that fp32 settings (and manifests' settings ids) stay as they were. */
     static final String KEY = "precision";

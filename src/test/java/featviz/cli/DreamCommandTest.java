@@ -110,6 +110,31 @@ class DreamCommandTest {
     }
 
     @Test
+    void bf16DreamsAreRecordedReproducibleAndNotFp32s() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(featviz.model.op.Precision.BF16.unavailableReason() == null,
+                "no bf16 on this CPU");
+        Path fp32 = dir.resolve("fp32.png");
+        Path bf16 = dir.resolve("bf16.png");
+        Path again = dir.resolve("bf16-again.png");
+        for (String[] run : new String[][] {{"fp32", fp32.toString()}, {"bf16", bf16.toString()}, {"bf16", again.toString()}}) {
+            Cli r = Cli.run("dream", "--model", edgeModel.toString(), "--input", noise.toString(), "--layer", "edges",
+                    "--steps", "2", "--tile", "16", "--seed", "5", "--precision", run[0], "--output", run[1], "-q");
+            assertEquals(0, r.exit(), r.toString());
+        }
+        assertArrayEquals(Files.readAllBytes(bf16), Files.readAllBytes(again));
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(fp32), Files.readAllBytes(bf16)), "bf16 rounds the convolutions");
+        String text = new String(Files.readAllBytes(bf16), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("--precision") && text.contains("bf16"), "the options to dream it again say bf16");
+        assertFalse(new String(Files.readAllBytes(fp32), java.nio.charset.StandardCharsets.ISO_8859_1).contains("--precision"));
+    }
+
+    @Test
+    void anUnknownPrecisionIsOneLineExit2() {
+        assertOneLineError(Cli.run("dream", "--model", colourModel.toString(), "--input", grey.toString(),
+                "--layer", "colour", "--precision", "fp8"), 2, "unknown --precision 'fp8'");
+    }
+
+    @Test
     void missingInputIsOneLineExit2() {
         assertOneLineError(Cli.run("dream", "--model", colourModel.toString(), "--input", dir.resolve("nope.jpg").toString(),
                 "--layer", "colour"), 2, "nope.jpg", "no such file");
