@@ -30,7 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_peer import resnet50_dl4j_zoo_geometry, vgg19_block5_conv4
+from torch_peer import resnet50_pretrained_geometry, vgg19_block5_conv4
 
 COLOR_SVD_SQRT = np.asarray([[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]], dtype="float32")
 COLOR_NORMALIZED = COLOR_SVD_SQRT / np.max(np.linalg.norm(COLOR_SVD_SQRT, axis=0))
@@ -139,7 +139,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     np.random.seed(0)
-    net = vgg19_block5_conv4() if a.model == "vgg19" else resnet50_dl4j_zoo_geometry()
+    net = vgg19_block5_conv4() if a.model == "vgg19" else resnet50_pretrained_geometry()
     net.eval()
     for param in net.parameters():
         param.requires_grad_(False)  # Lucent's models are frozen by the user; only the image is optimised

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The PyTorch peer of `featviz bench`: the same workload, the same thread count.
 
-VGG19 truncated after block5_conv4's ReLU, or ResNet-50 rebuilt with the DL4J zoo's geometry (stride on
-the first 1x1 convolution of each stage, stage 2 strided too, unpadded max pool) truncated after its last
-block; random frozen weights; one Adam step on the input image per step, backward to the input only.
+VGG19 truncated after block5_conv4's ReLU, or ResNet-50 rebuilt with the geometry of the zoo's pretrained
+file, which `featviz bench` times (featviz.model.ZooArchitectures, Keras 2.0's ResNet50: unpadded 3x3/2 max pool,
+112 -> 55, stage 2 unstrided on 55x55 maps, the stride of stages 3-5 on their first 1x1 convolution and
+projection) truncated after its last block; random frozen weights; one Adam step on the input image per step, backward to the input only.
 Prints one JSON object like `featviz bench --json`.
 """
 import argparse
@@ -20,12 +21,14 @@ def vgg19_block5_conv4():
     return torchvision.models.vgg19(weights=None).features[:36]  # conv5_4 and its ReLU
 
 
-def resnet50_dl4j_zoo_geometry():
+def resnet50_pretrained_geometry():
     m = torchvision.models.resnet50(weights=None)
-    m.maxpool.padding = 0  # DL4J's zoo: 3x3/2 max pool without padding
-    for stage in (m.layer1, m.layer2, m.layer3, m.layer4):
+    m.maxpool.padding = 0  # Keras/DL4J: 3x3/2 max pool without padding, 112 -> 55
+    for stage in (m.layer2, m.layer3, m.layer4):
         first = stage[0]
-        # Keras/DL4J ResNet-50 v1: the stride sits on the first 1x1 convolution, and stage 2 strides too.
+        # Keras ResNet-50 v1: the stride sits on the first 1x1 convolution (torchvision puts it on the 3x3).
+        # Stage 2 (layer1) keeps stride 1, as in Keras and featviz.model.ZooArchitectures; an earlier version of
+        # this script strided it too (DL4J's init() graph), which timed a quarter of featviz's work there.
         first.conv1.stride = (2, 2)
         first.conv2.stride = (1, 1)
         first.downsample[0].stride = (2, 2)
@@ -44,7 +47,7 @@ def main():
     t_start = time.time()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    net = vgg19_block5_conv4() if a.model == "vgg19" else resnet50_dl4j_zoo_geometry()
+    net = vgg19_block5_conv4() if a.model == "vgg19" else resnet50_pretrained_geometry()
     net.eval()
     for param in net.parameters():
         param.requires_grad_(False)  # input-only backward, as featviz does
