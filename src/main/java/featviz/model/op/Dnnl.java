@@ -117,6 +117,18 @@ final class Dnnl {
 
     /** The same, with a ReLU applied to the primitive's output as it is written when {@code relu} (a post-op). */
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu, String what) {
+        dnnl_primitive_desc pd = offeredPrimitiveDesc(opDesc, hint, relu);
+        if (pd == null) {
+            throw new IllegalStateException("oneDNN failed " + what + " (no implementation)");
+        }
+        return pd;
+    }
+
+    /**
+     * The same, or null when oneDNN has no implementation for it: for an algorithm that only some shapes have
+     * (Winograd), whose caller then asks for another.
+     */
+    static dnnl_primitive_desc offeredPrimitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = userScratchpad();
         if (relu) {
@@ -130,7 +142,11 @@ final class Dnnl {
             }
         }
         try {
-            check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint), what);
+            int status = dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE.engine(), hint);
+            if (status == dnnl_unimplemented) {
+                return null;
+            }
+            check(status, "choosing an implementation");
         } finally {
             dnnl_primitive_attr_destroy(attr);
         }

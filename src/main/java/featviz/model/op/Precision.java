@@ -21,6 +21,14 @@ public enum Precision {
      */
     public static final String CPU_BF16_PROPERTY = "featviz.cpu.bf16";
 
+    /**
+     * {@link #FP32}'s 3x3 stride-1 convolutions run oneDNN's Winograd algorithm where it has one (AVX-512 CPUs),
+     * which rounds differently from the direct algorithm; {@code -Dfeatviz.winograd=false} keeps them all direct,
+     * as featviz did before, for the benchmark's comparison and the tests that hold the two to each other. Read when a
+     * network's primitives are built.
+     */
+    public static final String WINOGRAD_PROPERTY = "featviz.winograd";
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
