@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -241,23 +242,16 @@ final class DnnlConvolution {
         dnnl_memory_desc_t biasMd = bias == null ? null : Dnnl.desc(dnnl_x, bias.length());
         try (LongPointer s = new LongPointer(stride); LongPointer dl = new LongPointer(dilation);
                 LongPointer pl = new LongPointer(padBefore); LongPointer pr = new LongPointer(padAfter)) {
-            // Winograd where oneDNN has it for this shape, else direct; the input gradient tries the forward's first.
+            // Winograd where it pays and oneDNN has it for this shape, else direct; the same for the input gradient.
             int[] algorithms = type == dnnl_f32 && winogradShape(out) && winograd()
                     ? new int[] {dnnl_convolution_winograd, dnnl_convolution_direct}
                     : new int[] {dnnl_convolution_direct};
-            dnnl_primitive_desc fwdPd = null;
-            int algorithm = dnnl_convolution_direct;
-            for (int a : algorithms) {
+            dnnl_primitive_desc fwdPd = firstOffered(algorithms, a -> {
                 dnnl_convolution_desc_t fwd = new dnnl_convolution_desc_t();
                 Dnnl.check(dnnl_dilated_convolution_forward_desc_init(fwd, dnnl_forward_training, a,
                         srcAny, wAny, biasMd, dstAny, s, dl, pl, pr), "describing a convolution");
-                fwdPd = a == dnnl_convolution_direct ? Dnnl.primitiveDesc(fwd, null, relu, "choosing a convolution")
-                        : Dnnl.offeredPrimitiveDesc(fwd, null, relu);
-                if (fwdPd != null) {
-                    algorithm = a;
-                    break;
-                }
-            }
+                return fwd;
+            }, null, relu, "choosing a convolution");
             if (slowBf16(type, fwdPd)) {
                 Dnnl.destroy(fwdPd);
                 return null;
@@ -272,19 +266,12 @@ final class DnnlConvolution {
                             new dnnl_memory_desc_t[] {src, w, dst, biasMd});
             convolution.bind(DNNL_ARG_WEIGHTS, weightsIn(w));
 
-            dnnl_primitive_desc bwdPd = null;
-            for (int a : algorithm == dnnl_convolution_direct ? new int[] {algorithm}
-                    : new int[] {algorithm, dnnl_convolution_direct}) {
+            dnnl_primitive_desc bwdPd = firstOffered(algorithms, a -> {
                 dnnl_convolution_desc_t bwd = new dnnl_convolution_desc_t();
                 Dnnl.check(dnnl_dilated_convolution_backward_data_desc_init(bwd, a, diffSrcAny, wAny,
                         diffDstAny, s, dl, pl, pr), "describing a convolution's input gradient");
-                bwdPd = a == dnnl_convolution_direct
-                        ? Dnnl.primitiveDesc(bwd, fwdPd, false, "choosing a convolution's input gradient")
-                        : Dnnl.offeredPrimitiveDesc(bwd, fwdPd, false);
-                if (bwdPd != null) {
-                    break;
-                }
-            }
+                return bwd;
+            }, fwdPd, false, "choosing a convolution's input gradient");
             if (slowBf16(type, bwdPd)) {
                 convolution.close();
                 Dnnl.destroy(bwdPd);
@@ -298,12 +285,25 @@ final class DnnlConvolution {
                     new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
                     new dnnl_memory_desc_t[] {diffDst, wb, diffSrc});
             inputGradient.bind(DNNL_ARG_WEIGHTS, weightsIn(wb));
-            String implementation = Dnnl.implementation(fwdPd) + " / " + Dnnl.implementation(bwdPd);
             Dnnl.destroy(bwdPd);
             Dnnl.destroy(fwdPd);
-            return new Primitives(in.clone(), out, convolution, inputGradient, src, dst, diffSrc, diffDst, type,
-                    implementation);
+            return new Primitives(in.clone(), out, convolution, inputGradient, src, dst, diffSrc, diffDst, type);
         }
+    }
+
+    /**
+     * The primitive descriptor of the first of {@code algorithms} oneDNN implements for the op {@code describe}
+     * gives; the last one must be implemented (direct always is).
+     */
+    private static dnnl_primitive_desc firstOffered(int[] algorithms, IntFunction<Pointer> describe,
+            dnnl_primitive_desc hint, boolean relu, String what) {
+        for (int i = 0; i < algorithms.length - 1; i++) {
+            dnnl_primitive_desc pd = Dnnl.offeredPrimitiveDesc(describe.apply(algorithms[i]), hint, relu);
+            if (pd != null) {
+                return pd;
+            }
+        }
+        return Dnnl.primitiveDesc(describe.apply(algorithms[algorithms.length - 1]), hint, relu, what);
     }
 
     private static boolean winograd() {
@@ -354,12 +354,10 @@ final class DnnlConvolution {
 
     /**
      * A convolution's forward and input-gradient primitives for one input shape, with the layouts they read and
-     * write ({@code type} being what the input, weights and output gradient are read as) and oneDNN's names of the
-     * two implementations it chose ("jit_wino_4x3:avx512_core / ..." for Winograd).
+     * write ({@code type} being what the input, weights and output gradient are read as).
      */
     record Primitives(long[] inShape, long[] outShape, Call forward, Call inputGradient, dnnl_memory_desc_t src,
-            dnnl_memory_desc_t dst, dnnl_memory_desc_t diffSrc, dnnl_memory_desc_t diffDst, int type,
-            String implementation)
+            dnnl_memory_desc_t dst, dnnl_memory_desc_t diffSrc, dnnl_memory_desc_t diffDst, int type)
             implements Plans.Native {
         @Override
         public void close() {
