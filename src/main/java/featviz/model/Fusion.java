@@ -216,7 +216,7 @@ final class Fusion {
             return Nd4j.createFromArray(w).reshape('c', shape);
         }
         // Double weights: gradient checks and tests, where speed does not matter.
-        double[] w = weights.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] w = dense(weights.castTo(DataType.DOUBLE)).data().asDouble();
         for (int i = 0; i < w.length; i++) {
             w[i] *= scale[i / perFilter];
         }

@@ -52,8 +52,8 @@ class WinogradAccuracyTest {
         Result winograd = run(model, vertex, image, size, DataType.FLOAT, true);
         double directAct = normError(direct.act(), reference.act());
         double winogradAct = normError(winograd.act(), reference.act());
-        double directGrad = percentileError(direct.grad(), reference.grad());
-        double winogradGrad = percentileError(winograd.grad(), reference.grad());
+        double directGrad = medianError(direct.grad(), reference.grad());
+        double winogradGrad = medianError(winograd.grad(), reference.grad());
         String report = modelName + " " + layer + ": activations direct " + directAct + ", winograd " + winogradAct
                 + "; input gradient direct " + directGrad + ", winograd " + winogradGrad;
         System.out.println(report);
@@ -91,7 +91,7 @@ class WinogradAccuracyTest {
     }
 
     /** The median of the elements' absolute differences over the reference's RMS. */
-    private static double percentileError(INDArray a, INDArray reference) {
+    private static double medianError(INDArray a, INDArray reference) {
         double[] diff = Transforms.abs(a.sub(reference)).data().asDouble();
         Arrays.sort(diff);
         double rms = reference.norm2Number().doubleValue() / Math.sqrt(reference.length());

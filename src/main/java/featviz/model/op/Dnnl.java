@@ -117,7 +117,7 @@ final class Dnnl {
 
     /** The same, with a ReLU applied to the primitive's output as it is written when {@code relu} (a post-op). */
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu, String what) {
-        dnnl_primitive_desc pd = offeredPrimitiveDesc(opDesc, hint, relu);
+        dnnl_primitive_desc pd = offeredPrimitiveDesc(opDesc, hint, relu, what);
         if (pd == null) {
             throw new IllegalStateException("oneDNN failed " + what + " (no implementation)");
         }
@@ -128,7 +128,8 @@ final class Dnnl {
      * The same, or null when oneDNN has no implementation for it: for an algorithm that only some shapes have
      * (Winograd), whose caller then asks for another.
      */
-    static dnnl_primitive_desc offeredPrimitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu) {
+    static dnnl_primitive_desc offeredPrimitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, boolean relu,
+            String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = userScratchpad();
         if (relu) {
@@ -146,7 +147,7 @@ final class Dnnl {
             if (status == dnnl_unimplemented) {
                 return null;
             }
-            check(status, "choosing an implementation");
+            check(status, what);
         } finally {
             dnnl_primitive_attr_destroy(attr);
         }

@@ -298,7 +298,7 @@ final class DnnlConvolution {
     private static dnnl_primitive_desc firstOffered(int[] algorithms, IntFunction<Pointer> describe,
             dnnl_primitive_desc hint, boolean relu, String what) {
         for (int i = 0; i < algorithms.length - 1; i++) {
-            dnnl_primitive_desc pd = Dnnl.offeredPrimitiveDesc(describe.apply(algorithms[i]), hint, relu);
+            dnnl_primitive_desc pd = Dnnl.offeredPrimitiveDesc(describe.apply(algorithms[i]), hint, relu, what);
             if (pd != null) {
                 return pd;
             }
